@@ -1,0 +1,161 @@
+//! The neutral side of the mapping: what a visitor fills in, whichever provider the
+//! marketer uses, and what a provider's answer means to the visitor.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::{LocalDateTime, TimeError, Timestamp, ZoneOffsets};
+
+/// One visitor's form, provider-neutral. Strings are as typed; the mapping trims them
+/// and leaves empty ones off the wire.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorForm {
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Email address.
+    pub email: String,
+    /// Phone number as typed (`+1 212 555 0100`); see [`normalize_phone`].
+    pub phone: String,
+    /// Company (Cal.com's phone call takes it).
+    pub company: String,
+    /// Free text for the host.
+    pub notes: String,
+    /// Extra attendees' email addresses.
+    pub guests: Vec<String>,
+    /// Why the visitor reschedules.
+    pub reason: String,
+    /// Chosen date, `YYYY-MM-DD` (from `<input type=date>`).
+    pub date: String,
+    /// Chosen time, `HH:MM` (from `<input type=time>`).
+    pub time: String,
+    /// IANA zone the date and time are read in (`Europe/Berlin`).
+    pub time_zone: String,
+    /// `utm_*` parameters of the page URL, keyed by their full name (`utm_source`).
+    pub utm: BTreeMap<String, String>,
+}
+
+impl VisitorForm {
+    /// The instant the visitor chose: `date` and `time` read in `time_zone`.
+    pub fn start(&self, offsets: &impl ZoneOffsets) -> Result<Timestamp, TimeError> {
+        LocalDateTime::parse(self.date.trim(), self.time.trim())?.in_zone(self.time_zone.trim(), offsets)
+    }
+
+    /// First and last name joined, or `None` when both are blank.
+    pub fn full_name(&self) -> Option<String> {
+        let joined = [self.first_name.trim(), self.last_name.trim()]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!joined.is_empty()).then_some(joined)
+    }
+
+    /// Guests' addresses, trimmed, blanks dropped.
+    pub fn guest_list(&self) -> Option<Vec<String>> {
+        let guests: Vec<String> = self.guests.iter().filter_map(|g| filled(g)).collect();
+        (!guests.is_empty()).then_some(guests)
+    }
+}
+
+/// `text` trimmed, or `None` when nothing is left: what goes on the wire for an
+/// optional field.
+pub fn filled(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// The wire form of a typed phone number: `+` and digits only when it starts with `+`
+/// (`+1 (212) 555-0100` → `+12125550100`), otherwise the trimmed text unchanged so
+/// that validation can tell the visitor to add the country code.
+pub fn normalize_phone(typed: &str) -> Option<String> {
+    let trimmed = filled(typed)?;
+    if !trimmed.starts_with('+') {
+        return Some(trimmed);
+    }
+    let separators = |c: char| matches!(c, ' ' | '.' | '-' | '(' | ')');
+    let digits: String = trimmed[1..].chars().filter(|c| !separators(*c)).collect();
+    Some(format!("+{digits}"))
+}
+
+/// Where a provider left a booking, in terms the widget can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingState {
+    /// The booking is made.
+    Confirmed,
+    /// meetergo double opt-in: the visitor must confirm from the email first.
+    AwaitingVisitorConfirmation,
+    /// meetergo: the host must accept the request first.
+    AwaitingHostConfirmation,
+    /// Cal.com's phone agent is calling the visitor.
+    CallRequested,
+}
+
+/// A provider's answer to a booking, reschedule or call request, provider-neutral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The provider's id of the booking (or call), as text.
+    pub booking_id: Option<String>,
+    /// The start as the provider wrote it.
+    pub start: Option<String>,
+    /// A page the provider offers the visitor (confirmation or redirect). Follow it only
+    /// after checking its scheme; it comes from the provider, not from us.
+    pub link: Option<String>,
+    /// Where the booking stands.
+    pub state: BookingState,
+}
+
+/// The visitor-facing inputs a wire field belongs to, for placing a provider's field
+/// errors next to the right input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FormField {
+    /// Given name.
+    FirstName,
+    /// Family name.
+    LastName,
+    /// Email.
+    Email,
+    /// Phone.
+    Phone,
+    /// Company.
+    Company,
+    /// Notes.
+    Notes,
+    /// Guests' emails.
+    Guests,
+    /// Reschedule reason.
+    Reason,
+    /// Date and time (the start).
+    Time,
+    /// Time zone.
+    TimeZone,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_phone_strips_separators_after_plus_only() {
+        assert_eq!(normalize_phone(" +1 (212) 555-0100 ").as_deref(), Some("+12125550100"));
+        assert_eq!(normalize_phone("+49.30.1234567").as_deref(), Some("+49301234567"));
+        assert_eq!(normalize_phone("030 1234567").as_deref(), Some("030 1234567"));
+        assert_eq!(normalize_phone("   "), None);
+    }
+
+    #[test]
+    fn full_name_skips_blank_parts() {
+        let mut form = VisitorForm {
+            first_name: " Ada ".into(),
+            ..VisitorForm::default()
+        };
+        assert_eq!(form.full_name().as_deref(), Some("Ada"));
+        form.last_name = "Lovelace".into();
+        assert_eq!(form.full_name().as_deref(), Some("Ada Lovelace"));
+        assert_eq!(VisitorForm::default().full_name(), None);
+    }
+}
