@@ -90,7 +90,8 @@ pub fn validate_free_slots(calendar_id: &str, query: &FreeSlotsQuery) -> Vec<Fie
     if let (Some(start), Some(end)) = (start, end) {
         if end <= start {
             report.push("endDate", Code::Order, "The last day must come after the first day.");
-        } else if end - start > FREE_SLOTS_MAX_DAYS * 86_400_000 {
+        } else if i128::from(end) - i128::from(start) > i128::from(FREE_SLOTS_MAX_DAYS) * 86_400_000 {
+            // i128: any two epoch-millisecond values a client sends, without overflow.
             report.push(
                 "endDate",
                 Code::TooLong,
@@ -227,4 +228,23 @@ fn is_until(value: &str) -> bool {
         && number(&time[..2], 2).is_some_and(|h| h <= 23)
         && number(&time[2..4], 2).is_some_and(|m| m <= 59)
         && number(&time[4..], 2).is_some_and(|s| s <= 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `endDate - startDate` overflowed i64 and panicked on extreme epochs
+    /// (found by the arbitrary-JSON property test).
+    #[test]
+    fn free_slots_range_of_extreme_epochs_does_not_overflow() {
+        let query = FreeSlotsQuery {
+            start_date: Some(i64::MIN),
+            end_date: Some(i64::MAX),
+            ..Default::default()
+        };
+        let errors = validate_free_slots("calendar", &query);
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].field.as_str(), errors[0].code), ("endDate", Code::TooLong));
+    }
 }
