@@ -26,7 +26,7 @@ pub enum Code {
     Conflict,
     /// A number that must be positive is zero or negative.
     NotPositive,
-    /// An end that is not after its start.
+    /// An end before its start (or equal to it, where an empty range means nothing).
     Order,
     /// More entries than allowed.
     TooMany,

@@ -216,20 +216,21 @@ fn utc_start(report: &mut Report, start: Option<&str>) {
 }
 
 /// A slots bound: a day (`YYYY-MM-DD`, the whole day) or a UTC date-time; returns it
-/// in Unix seconds for the order check (a day as its first second, or its last for an end).
-fn slot_bound(report: &mut Report, field: &str, value: Option<&str>, is_end: bool) -> Option<i64> {
+/// as Unix seconds and nanoseconds for the order check (a day as its first second, or
+/// its last for an end, as Cal.com reads them).
+fn slot_bound(report: &mut Report, field: &str, value: Option<&str>, is_end: bool) -> Option<(i64, u32)> {
     report.required(field, value, "Choose the days to show.");
     let text = value?;
-    let seconds = match parse_date(text) {
-        Some((y, m, d)) => Some(days_from_civil(y, m, d) * 86_400 + if is_end { 86_399 } else { 0 }),
+    let instant = match parse_date(text) {
+        Some((y, m, d)) => Some((days_from_civil(y, m, d) * 86_400 + if is_end { 86_399 } else { 0 }, 0)),
         None => parse_timestamp(text)
             .filter(|t| t.offset_seconds == 0)
-            .map(|t| t.unix_seconds),
+            .map(|t| (t.unix_seconds, t.nanos)),
     };
-    if seconds.is_none() {
+    if instant.is_none() {
         report.push(field, Code::Format, "Enter a day like 2026-03-08 or a UTC time.");
     }
-    seconds
+    instant
 }
 
 fn time_zone(report: &mut Report, field: &str, zone: Option<&str>, zones: &impl ZoneOffsets) {
