@@ -143,26 +143,46 @@ fn appointment(report: &mut Report, fields: Appointment<'_>) {
 }
 
 /// An RFC 5545 recurrence rule (§3.3.10), with or without the `RRULE:` property name:
-/// `FREQ` exactly once, each rule part at most once, not both `UNTIL` and `COUNT`, and
-/// every value in its range. Names and values are case-insensitive, as RFC 5545's ABNF
-/// strings are.
+/// `FREQ` exactly once, each rule part at most once, not both `UNTIL` and `COUNT`, every
+/// value in its range, and the parts §3.3.10 forbids for a frequency left out
+/// (`BYMONTHDAY` with `WEEKLY`; `BYYEARDAY` with `DAILY`, `WEEKLY`, `MONTHLY`; `BYWEEKNO`
+/// outside `YEARLY`; a numbered `BYDAY` outside `MONTHLY`/`YEARLY` or with `BYWEEKNO`;
+/// `BYSETPOS` without another `BY…` part). Names and values are case-insensitive, as
+/// RFC 5545's ABNF strings are.
 pub fn is_rrule(text: &str) -> bool {
     if !text.is_ascii() {
         return false;
     }
     let upper = text.to_ascii_uppercase();
     let rule = upper.strip_prefix("RRULE:").unwrap_or(&upper);
-    let mut seen: Vec<&str> = Vec::new();
+    let mut parts: Vec<(&str, &str)> = Vec::new();
     for part in rule.split(';') {
         let Some((name, value)) = part.split_once('=') else {
             return false;
         };
-        if seen.contains(&name) || !rule_part_ok(name, value) {
+        if parts.iter().any(|(seen, _)| *seen == name) || !rule_part_ok(name, value) {
             return false;
         }
-        seen.push(name);
+        parts.push((name, value));
     }
-    seen.contains(&"FREQ") && !(seen.contains(&"UNTIL") && seen.contains(&"COUNT"))
+    let value = |name: &str| parts.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let has = |name: &str| value(name).is_some();
+    let Some(freq) = value("FREQ") else {
+        return false;
+    };
+    let numbered_byday = value("BYDAY").is_some_and(|days| days.split(',').any(|day| day.len() > 2));
+    let other_by_part = parts
+        .iter()
+        .any(|(name, _)| name.starts_with("BY") && *name != "BYSETPOS");
+    let forbidden = [
+        has("UNTIL") && has("COUNT"),
+        freq == "WEEKLY" && has("BYMONTHDAY"),
+        matches!(freq, "DAILY" | "WEEKLY" | "MONTHLY") && has("BYYEARDAY"),
+        freq != "YEARLY" && has("BYWEEKNO"),
+        numbered_byday && (!matches!(freq, "MONTHLY" | "YEARLY") || has("BYWEEKNO")),
+        has("BYSETPOS") && !other_by_part,
+    ];
+    !forbidden.contains(&true)
 }
 
 const WEEKDAYS: [&str; 7] = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
