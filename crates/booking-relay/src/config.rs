@@ -1,0 +1,413 @@
+//! The operator's configuration (TOML) and secrets (environment only). Every mistake
+//! is refused at start-up with the setting's name and the fix.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use booking_core::calcom::{matches_phone_call_number, TemplateType};
+use booking_core::meetergo::Channel;
+use serde::Deserialize;
+
+use crate::ops::Provider;
+
+/// Environment variable of each provider's secret.
+pub fn secret_variable(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Iclosed => "ICLOSED_API_KEY",
+        Provider::Gohighlevel => "GOHIGHLEVEL_API_TOKEN",
+        Provider::Meetergo => "MEETERGO_API_KEY",
+        Provider::Calcom => "CALCOM_API_KEY",
+    }
+}
+
+/// Environment variable of the key that signs reschedule tokens (serve mode).
+pub const TOKEN_KEY_VARIABLE: &str = "RELAY_TOKEN_KEY";
+
+/// The config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Exact origins (`https://www.example.com`) whose pages may call the relay in serve
+    /// mode. The sandbox answers any origin.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Limits and timeouts.
+    #[serde(default)]
+    pub limits: Limits,
+    /// iClosed; present means configured (serve needs its secret).
+    pub iclosed: Option<IclosedPolicy>,
+    /// GoHighLevel.
+    pub gohighlevel: Option<GohighlevelPolicy>,
+    /// meetergo.
+    pub meetergo: Option<MeetergoPolicy>,
+    /// Cal.com.
+    pub calcom: Option<CalcomPolicy>,
+}
+
+/// Limits and timeouts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest request body, in bytes.
+    pub body_bytes: usize,
+    /// Requests per second per client, sustained.
+    pub requests_per_second: u32,
+    /// Requests a client may send at once before the rate applies.
+    pub burst: u32,
+    /// How long to wait for a provider, in milliseconds.
+    pub upstream_timeout_ms: u64,
+    /// How long a write's first answer is kept for replays of its `Idempotency-Key`, in hours.
+    pub idempotency_retention_hours: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 64 * 1024,
+            requests_per_second: 10,
+            burst: 40,
+            upstream_timeout_ms: 10_000,
+            idempotency_retention_hours: 24,
+        }
+    }
+}
+
+impl Limits {
+    /// [`Limits::upstream_timeout_ms`] as a duration.
+    pub fn upstream_timeout(&self) -> Duration {
+        Duration::from_millis(self.upstream_timeout_ms)
+    }
+
+    /// [`Limits::idempotency_retention_hours`] as a duration.
+    pub fn idempotency_retention(&self) -> Duration {
+        Duration::from_secs(self.idempotency_retention_hours * 3_600)
+    }
+}
+
+/// iClosed: the event every call books.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IclosedPolicy {
+    /// Overrides the provider's base URL (tests).
+    pub base_url: Option<String>,
+    /// Fixed `eventId`.
+    pub event_id: Option<i64>,
+    /// Fixed `linkPrefix` (when no `event_id`).
+    pub link_prefix: Option<String>,
+}
+
+/// GoHighLevel: the calendar and sub-account.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GohighlevelPolicy {
+    /// Overrides the provider's base URL (tests).
+    pub base_url: Option<String>,
+    /// Fixed `calendarId`.
+    pub calendar_id: Option<String>,
+    /// Fixed `locationId`.
+    pub location_id: Option<String>,
+}
+
+/// meetergo: the meeting type and who hosts it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetergoPolicy {
+    /// Overrides the provider's base URL (tests).
+    pub base_url: Option<String>,
+    /// Fixed `meetingTypeId`.
+    pub meeting_type_id: Option<String>,
+    /// Fixed `hostIds` (one-on-one).
+    pub host_ids: Option<Vec<String>>,
+    /// Fixed `queueId` (round-robin).
+    pub queue_id: Option<String>,
+    /// Fixed `channel`.
+    pub channel: Option<Channel>,
+}
+
+/// Cal.com: the business number and the phone agent's texts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalcomPolicy {
+    /// Overrides the provider's base URL (tests).
+    pub base_url: Option<String>,
+    /// Fixed `yourPhoneNumber`: the number the agent calls from.
+    pub your_phone_number: Option<String>,
+    /// Fixed `generalPrompt`.
+    pub general_prompt: Option<String>,
+    /// Fixed `beginMessage`.
+    pub begin_message: Option<String>,
+    /// Fixed `schedulerName`.
+    pub scheduler_name: Option<String>,
+    /// Fixed `templateType`.
+    pub template_type: Option<TemplateType>,
+}
+
+/// What the operator fixed, per provider (empty where nothing is configured).
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// iClosed.
+    pub iclosed: IclosedPolicy,
+    /// GoHighLevel.
+    pub gohighlevel: GohighlevelPolicy,
+    /// meetergo.
+    pub meetergo: MeetergoPolicy,
+    /// Cal.com.
+    pub calcom: CalcomPolicy,
+}
+
+/// A configuration the relay refuses to start with. `Display` names the setting and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read the config file {path}: {source}. Check the path given to --config.")]
+    Read {
+        /// The path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the documented shape.
+    #[error("config file {path}: {message}See README.md, \"Run the relay\", for every setting.")]
+    Parse {
+        /// The path.
+        path: String,
+        /// The TOML parser's message (names the key and line).
+        message: String,
+    },
+    /// A setting has a bad value.
+    #[error("config setting `{setting}`: {problem}. {fix}")]
+    Setting {
+        /// Dotted name of the setting.
+        setting: String,
+        /// What is wrong.
+        problem: String,
+        /// What to do.
+        fix: String,
+    },
+    /// A configured provider's secret is not in the environment.
+    #[error(
+        "[{provider}] is configured but the environment variable {variable} is not set. \
+         Export it (the provider's API key; never put it in the config file), or remove [{provider}]."
+    )]
+    MissingSecret {
+        /// The config section.
+        provider: &'static str,
+        /// The variable to set.
+        variable: &'static str,
+    },
+    /// Serve mode with nothing to serve.
+    #[error(
+        "serve mode needs at least one provider: add a [iclosed], [gohighlevel], [meetergo] or [calcom] \
+         section to the config file (or run `booking-relay sandbox` to try it without accounts)."
+    )]
+    NoProvider,
+    /// Serve mode without a token key.
+    #[error(
+        "the environment variable {TOKEN_KEY_VARIABLE} is not set or shorter than 32 characters. \
+         Export a random secret of at least 32 characters (e.g. `openssl rand -hex 32`); it signs reschedule links."
+    )]
+    MissingTokenKey,
+}
+
+impl Config {
+    /// Reads and checks `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let config: Self = toml::from_str(&text).map_err(|error| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the values TOML's types cannot.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let setting = |setting: &str, problem: String, fix: &str| ConfigError::Setting {
+            setting: setting.to_owned(),
+            problem,
+            fix: fix.to_owned(),
+        };
+        for origin in &self.allowed_origins {
+            if !is_origin(origin) {
+                return Err(setting(
+                    "allowed_origins",
+                    format!("\"{origin}\" is not an origin"),
+                    "Write scheme, host and port only, like \"https://www.example.com\" (no path, no trailing slash).",
+                ));
+            }
+        }
+        let limits = &self.limits;
+        for (name, value) in [
+            ("limits.body_bytes", limits.body_bytes as u64),
+            ("limits.requests_per_second", u64::from(limits.requests_per_second)),
+            ("limits.burst", u64::from(limits.burst)),
+            ("limits.upstream_timeout_ms", limits.upstream_timeout_ms),
+        ] {
+            if value == 0 {
+                return Err(setting(
+                    name,
+                    "must be more than 0".into(),
+                    "Remove it to use the default.",
+                ));
+            }
+        }
+        let base_urls = [
+            (
+                "iclosed.base_url",
+                self.iclosed.as_ref().and_then(|p| p.base_url.as_ref()),
+            ),
+            (
+                "gohighlevel.base_url",
+                self.gohighlevel.as_ref().and_then(|p| p.base_url.as_ref()),
+            ),
+            (
+                "meetergo.base_url",
+                self.meetergo.as_ref().and_then(|p| p.base_url.as_ref()),
+            ),
+            (
+                "calcom.base_url",
+                self.calcom.as_ref().and_then(|p| p.base_url.as_ref()),
+            ),
+        ];
+        for (name, url) in base_urls {
+            if let Some(url) = url {
+                if !(url.starts_with("https://") || url.starts_with("http://")) || url.ends_with('/') {
+                    return Err(setting(
+                        name,
+                        format!("\"{url}\" is not a base URL"),
+                        "Write it like \"https://api.example.com\" (no trailing slash), or remove it for the provider's own.",
+                    ));
+                }
+            }
+        }
+        if let Some(number) = self.calcom.as_ref().and_then(|p| p.your_phone_number.as_ref()) {
+            if !matches_phone_call_number(number) {
+                return Err(setting(
+                    "calcom.your_phone_number",
+                    format!("\"{number}\" is not in international format"),
+                    "Write + and the country code with no spaces, like \"+12125550100\".",
+                ));
+            }
+        }
+        if let Some(policy) = &self.meetergo {
+            if policy.host_ids.is_some() && policy.queue_id.is_some() {
+                return Err(setting(
+                    "meetergo.queue_id",
+                    "is set together with meetergo.host_ids".into(),
+                    "Keep host_ids for one-on-one meetings or queue_id for round-robin, not both.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The providers with a section in the file.
+    pub fn configured(&self) -> Vec<Provider> {
+        let present = [
+            self.iclosed.is_some(),
+            self.gohighlevel.is_some(),
+            self.meetergo.is_some(),
+            self.calcom.is_some(),
+        ];
+        Provider::ALL
+            .into_iter()
+            .zip(present)
+            .filter_map(|(provider, present)| present.then_some(provider))
+            .collect()
+    }
+
+    /// What the operator fixed.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            iclosed: self.iclosed.clone().unwrap_or_default(),
+            gohighlevel: self.gohighlevel.clone().unwrap_or_default(),
+            meetergo: self.meetergo.clone().unwrap_or_default(),
+            calcom: self.calcom.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The base URL of `provider`: the configured one, or the provider's own.
+    pub fn base_url(&self, provider: Provider) -> String {
+        let configured = match provider {
+            Provider::Iclosed => self.iclosed.as_ref().and_then(|p| p.base_url.clone()),
+            Provider::Gohighlevel => self.gohighlevel.as_ref().and_then(|p| p.base_url.clone()),
+            Provider::Meetergo => self.meetergo.as_ref().and_then(|p| p.base_url.clone()),
+            Provider::Calcom => self.calcom.as_ref().and_then(|p| p.base_url.clone()),
+        };
+        configured.unwrap_or_else(|| {
+            match provider {
+                Provider::Iclosed => "https://public.api.iclosed.io",
+                Provider::Gohighlevel => "https://services.leadconnectorhq.com",
+                Provider::Meetergo => "https://api.meetergo.com",
+                Provider::Calcom => "https://api.cal.com",
+            }
+            .to_owned()
+        })
+    }
+}
+
+/// Provider secrets and the token key, read from the environment.
+#[derive(Clone, Default)]
+pub struct Secrets {
+    /// Provider → its API key.
+    pub keys: HashMap<Provider, String>,
+    /// Signs reschedule tokens.
+    pub token_key: Vec<u8>,
+}
+
+/// Secrets never reach `Debug` output (logs, panics).
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secrets")
+            .field("keys", &self.keys.keys().collect::<Vec<_>>())
+            .field("token_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Secrets {
+    /// Reads the secrets `config` needs from `env` (a lookup, so tests need not touch
+    /// the process environment), refusing a configured provider without its secret.
+    pub fn from_env(config: &Config, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let configured = config.configured();
+        if configured.is_empty() {
+            return Err(ConfigError::NoProvider);
+        }
+        let mut keys = HashMap::new();
+        for provider in configured {
+            let variable = secret_variable(provider);
+            let key = env(variable)
+                .filter(|key| !key.trim().is_empty())
+                .ok_or(ConfigError::MissingSecret {
+                    provider: provider.name(),
+                    variable,
+                })?;
+            keys.insert(provider, key);
+        }
+        let token_key = env(TOKEN_KEY_VARIABLE)
+            .filter(|key| key.len() >= 32)
+            .ok_or(ConfigError::MissingTokenKey)?;
+        Ok(Self {
+            keys,
+            token_key: token_key.into_bytes(),
+        })
+    }
+}
+
+/// `scheme://host[:port]`, nothing after.
+fn is_origin(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', ' ', '@'])
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}

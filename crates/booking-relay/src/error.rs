@@ -1,0 +1,105 @@
+//! The relay's one error type. Every refusal has the contract's shape,
+//! `{"errors":[{"field","code","message"}]}`, and says what the client can act on,
+//! never the internals.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use booking_core::{Code, FieldError};
+use serde_json::json;
+
+/// Why the relay did not pass a provider's success back.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// The body is not JSON (`400`).
+    #[error("malformed request")]
+    Malformed(FieldError),
+    /// Broken rules, all of them (`422`).
+    #[error("{} broken rule(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// A reschedule without a valid `Reschedule-Token` (`403`).
+    #[error("missing or invalid reschedule token")]
+    Forbidden,
+    /// No such booking (`404`).
+    #[error("not found")]
+    NotFound,
+    /// The body is over the limit (`413`).
+    #[error("request too large")]
+    TooLarge,
+    /// Too many requests from this client (`429`, retry after the seconds given).
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until a request will be let through.
+        retry_after_seconds: u64,
+    },
+    /// The provider did not answer in time (`504`).
+    #[error("upstream timeout")]
+    UpstreamTimeout,
+    /// The provider failed, could not be reached, or answered something we cannot read (`502`).
+    #[error("upstream failure: {0}")]
+    Upstream(String),
+}
+
+impl RelayError {
+    /// One broken rule.
+    pub fn invalid(field: &str, code: Code, message: &str) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// The contract's error body.
+    pub fn body(&self) -> serde_json::Value {
+        let one = |field: &str, code: &str, message: &str| json!({ "errors": [{ "field": field, "code": code, "message": message }] });
+        match self {
+            Self::Malformed(error) => json!({ "errors": [error] }),
+            Self::Invalid(errors) => json!({ "errors": errors }),
+            Self::Forbidden => one(
+                "Reschedule-Token",
+                "forbidden",
+                "This reschedule link is not valid. Open the link from your confirmation again.",
+            ),
+            Self::NotFound => one("id", "not_found", "We could not find that booking."),
+            Self::TooLarge => one("body", "too_large", "The request is too large."),
+            Self::RateLimited { .. } => one(
+                "body",
+                "rate_limited",
+                "Too many requests. Please wait a moment and try again.",
+            ),
+            Self::UpstreamTimeout => one(
+                "body",
+                "upstream_timeout",
+                "The booking service did not answer in time. Please try again.",
+            ),
+            Self::Upstream(_) => one(
+                "body",
+                "upstream_error",
+                "The booking service is not available right now. Please try again in a moment.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for RelayError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_seconds } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds.max(1)));
+        }
+        response
+    }
+}

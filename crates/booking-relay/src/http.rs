@@ -1,0 +1,257 @@
+//! The serve upstream: the real providers over HTTPS, with each provider's auth.
+//! Redirects are not followed; a timeout is `504`; a `5xx` or an unreadable reply is
+//! `502`; a `4xx` that names fields is `422` with those fields.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use booking_core::{calcom, gohighlevel, iclosed, meetergo, Code, FieldError};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::Value;
+
+use crate::config::{Config, Secrets};
+use crate::error::RelayError;
+use crate::ops::{Operation, Provider};
+
+/// Sends operations to the providers.
+#[derive(Debug, Clone)]
+pub struct HttpUpstream {
+    client: Client,
+    base_urls: HashMap<Provider, String>,
+    secrets: Secrets,
+}
+
+/// One outgoing request, before the client builds it (tests read it as it is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Method.
+    pub method: Method,
+    /// Full URL.
+    pub url: String,
+    /// Headers besides `Content-Type`.
+    pub headers: Vec<(&'static str, String)>,
+    /// JSON body (`None` for a `GET`).
+    pub body: Option<Value>,
+}
+
+impl HttpUpstream {
+    /// An upstream for `config`'s providers with `secrets`, giving up after `timeout`.
+    pub fn new(config: &Config, secrets: Secrets, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .build()?;
+        let base_urls = Provider::ALL.into_iter().map(|p| (p, config.base_url(p))).collect();
+        Ok(Self {
+            client,
+            base_urls,
+            secrets,
+        })
+    }
+
+    /// The request `operation` becomes: URL, method, auth headers and body.
+    pub fn outgoing(&self, operation: &Operation) -> Outgoing {
+        let provider = operation.route().provider();
+        let base = &self.base_urls[&provider];
+        let key = self.secrets.keys.get(&provider).cloned().unwrap_or_default();
+        let bearer = || ("authorization", format!("Bearer {key}"));
+        let json = |value: &dyn erased::Json| Some(value.to_json());
+        let (method, path, query, body): (Method, String, Option<String>, Option<Value>) = match operation {
+            Operation::IclosedCreateCall(r) => (Method::POST, iclosed::CREATE_CALL_PATH.into(), None, json(r)),
+            Operation::IclosedRescheduleCall(r) => (Method::PUT, iclosed::RESCHEDULE_CALL_PATH.into(), None, json(r)),
+            Operation::GohighlevelUpsertContact(r) => {
+                (Method::POST, gohighlevel::UPSERT_CONTACT_PATH.into(), None, json(r))
+            }
+            Operation::GohighlevelCreateAppointment(r) => {
+                (Method::POST, gohighlevel::CREATE_APPOINTMENT_PATH.into(), None, json(r))
+            }
+            Operation::GohighlevelUpdateAppointment { event_id, body } => (
+                Method::PUT,
+                gohighlevel::update_appointment_path(&segment(event_id)),
+                None,
+                json(body),
+            ),
+            Operation::GohighlevelFreeSlots { calendar_id, query } => (
+                Method::GET,
+                gohighlevel::free_slots_path(&segment(calendar_id)),
+                query_string(query),
+                None,
+            ),
+            Operation::MeetergoCreateBooking(r) => (Method::POST, meetergo::CREATE_BOOKING_PATH.into(), None, json(r)),
+            Operation::MeetergoRescheduleAppointment { id, body } => (
+                Method::POST,
+                meetergo::reschedule_appointment_path(&segment(id)),
+                None,
+                json(body),
+            ),
+            Operation::MeetergoBookingAvailability(query) => (
+                Method::GET,
+                meetergo::BOOKING_AVAILABILITY_PATH.into(),
+                query_string(query),
+                None,
+            ),
+            Operation::CalcomCreateBooking(r) => (Method::POST, calcom::CREATE_BOOKING_PATH.into(), None, json(r)),
+            Operation::CalcomRescheduleBooking { uid, body } => (
+                Method::POST,
+                calcom::reschedule_booking_path(&segment(uid)),
+                None,
+                json(body),
+            ),
+            Operation::CalcomSlots(query) => (Method::GET, calcom::SLOTS_PATH.into(), query_string(query), None),
+            Operation::CalcomCreatePhoneCall {
+                team_id,
+                event_type_id,
+                body,
+            } => {
+                let mut body = json(body);
+                if let Some(Value::Object(fields)) = &mut body {
+                    fields.insert("calApiKey".into(), Value::String(key.clone()));
+                }
+                (
+                    Method::POST,
+                    calcom::create_phone_call_path(&segment(team_id), &segment(event_type_id)),
+                    None,
+                    body,
+                )
+            }
+        };
+        let headers = match operation {
+            Operation::GohighlevelUpsertContact(_) => {
+                vec![bearer(), ("version", gohighlevel::CONTACTS_API_VERSION.into())]
+            }
+            _ if provider == Provider::Gohighlevel => {
+                vec![bearer(), ("version", gohighlevel::CALENDARS_API_VERSION.into())]
+            }
+            Operation::CalcomCreatePhoneCall { .. } => {
+                vec![
+                    bearer(),
+                    (calcom::API_VERSION_HEADER, calcom::EVENT_TYPES_API_VERSION.into()),
+                ]
+            }
+            Operation::CalcomSlots(_) => vec![(calcom::API_VERSION_HEADER, calcom::SLOTS_API_VERSION.into())],
+            // Bookings of public event types need no key: sending one would book as the owner.
+            _ if provider == Provider::Calcom => {
+                vec![(calcom::API_VERSION_HEADER, calcom::BOOKINGS_API_VERSION.into())]
+            }
+            _ => vec![bearer()],
+        };
+        let url = match query {
+            Some(query) if !query.is_empty() => format!("{base}{path}?{query}"),
+            _ => format!("{base}{path}"),
+        };
+        Outgoing {
+            method,
+            url,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends `operation`; the provider's 2xx status and reply bytes, or why not.
+    pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), RelayError> {
+        let outgoing = self.outgoing(operation);
+        let mut request = self.client.request(outgoing.method, &outgoing.url);
+        for (name, value) in &outgoing.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = &outgoing.body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|error| {
+            if error.is_timeout() {
+                RelayError::UpstreamTimeout
+            } else {
+                RelayError::Upstream("the provider could not be reached".into())
+            }
+        })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|error| {
+            if error.is_timeout() {
+                RelayError::UpstreamTimeout
+            } else {
+                RelayError::Upstream("the provider's reply was cut short".into())
+            }
+        })?;
+        match status {
+            s if s.is_success() => Ok((s.as_u16(), bytes.to_vec())),
+            StatusCode::NOT_FOUND => Err(RelayError::NotFound),
+            s if s.is_client_error() && s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN => {
+                Err(match field_errors(&bytes) {
+                    errors if errors.is_empty() => RelayError::invalid(
+                        "body",
+                        Code::Format,
+                        "The booking service refused this request. Please check your details and try again.",
+                    ),
+                    errors => RelayError::Invalid(errors),
+                })
+            }
+            // 401/403 mean the operator's key is wrong, 3xx a moved API, 5xx an outage:
+            // nothing the visitor can fix.
+            s => Err(RelayError::Upstream(format!("the provider answered {s}"))),
+        }
+    }
+}
+
+/// Field errors out of a provider's 4xx body: NestJS-style `message: ["email must be
+/// an email", …]`, `errors: [{field|property, message}]`, or `{field: [messages]}`.
+pub fn field_errors(body: &[u8]) -> Vec<FieldError> {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let text = |value: &Value| value.as_str().map(str::to_owned);
+    if let Some(list) = value.get("errors").and_then(Value::as_array) {
+        for item in list {
+            let field = item
+                .get("field")
+                .or_else(|| item.get("property"))
+                .or_else(|| item.get("path"))
+                .and_then(text);
+            let message = item.get("message").or_else(|| item.get("msg")).and_then(text);
+            if let (Some(field), Some(message)) = (field, message) {
+                errors.push(FieldError::new(field, Code::Format, message));
+            }
+        }
+    }
+    let messages = match value
+        .get("message")
+        .or_else(|| value.get("error").and_then(|e| e.get("message")))
+    {
+        Some(Value::Array(list)) => list.iter().filter_map(text).collect(),
+        Some(Value::String(message)) => vec![message.clone()],
+        _ => Vec::new(),
+    };
+    for message in messages {
+        // class-validator starts each message with the property's name.
+        if let Some((field, _)) = message.split_once(' ') {
+            let looks_like_field = !field.is_empty() && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+            if looks_like_field && field.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) {
+                errors.push(FieldError::new(field, Code::Format, message.clone()));
+            }
+        }
+    }
+    errors
+}
+
+/// A path parameter, percent-encoded so that it stays one segment.
+fn segment(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+fn query_string(query: &impl serde::Serialize) -> Option<String> {
+    serde_urlencoded::to_string(query).ok()
+}
+
+/// Any wire request as JSON, so that one closure can take them all.
+mod erased {
+    pub trait Json {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}

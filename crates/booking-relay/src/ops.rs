@@ -1,0 +1,474 @@
+//! The thirteen operations the relay answers, from request bytes to a validated,
+//! policy-applied request, and from a provider's reply to what a visitor may see.
+
+use booking_core::{calcom, gohighlevel, iclosed, meetergo, Code, FieldError, Rejection};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Policy;
+use crate::error::RelayError;
+use crate::zones::ChronoTz;
+
+/// The four providers, by the name used in the relay's paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// iClosed.
+    Iclosed,
+    /// GoHighLevel.
+    Gohighlevel,
+    /// meetergo.
+    Meetergo,
+    /// Cal.com.
+    Calcom,
+}
+
+impl Provider {
+    /// The path prefix and config section name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Iclosed => "iclosed",
+            Self::Gohighlevel => "gohighlevel",
+            Self::Meetergo => "meetergo",
+            Self::Calcom => "calcom",
+        }
+    }
+
+    /// All four, in the order the docs list them.
+    pub const ALL: [Provider; 4] = [Self::Iclosed, Self::Gohighlevel, Self::Meetergo, Self::Calcom];
+}
+
+/// A request the relay accepted, with its path parameters.
+// One lives per request and none is stored, so the spread of variant sizes costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    /// `POST /iclosed/v1/eventCalls`
+    IclosedCreateCall(iclosed::CreateCallRequest),
+    /// `PUT /iclosed/v1/eventCalls/reschedule`
+    IclosedRescheduleCall(iclosed::RescheduleCallRequest),
+    /// `POST /gohighlevel/contacts/upsert`
+    GohighlevelUpsertContact(gohighlevel::UpsertContactRequest),
+    /// `POST /gohighlevel/calendars/events/appointments`
+    GohighlevelCreateAppointment(gohighlevel::CreateAppointmentRequest),
+    /// `PUT /gohighlevel/calendars/events/appointments/{eventId}`
+    GohighlevelUpdateAppointment {
+        /// The appointment.
+        event_id: String,
+        /// The change.
+        body: gohighlevel::UpdateAppointmentRequest,
+    },
+    /// `GET /gohighlevel/calendars/{calendarId}/free-slots`
+    GohighlevelFreeSlots {
+        /// The calendar.
+        calendar_id: String,
+        /// The range.
+        query: gohighlevel::FreeSlotsQuery,
+    },
+    /// `POST /meetergo/v4/booking`
+    MeetergoCreateBooking(meetergo::CreateBookingRequest),
+    /// `POST /meetergo/v4/appointment/{id}/reschedule`
+    MeetergoRescheduleAppointment {
+        /// The appointment.
+        id: String,
+        /// The new start.
+        body: meetergo::RescheduleAppointmentRequest,
+    },
+    /// `GET /meetergo/v4/booking-availability`
+    MeetergoBookingAvailability(meetergo::BookingAvailabilityQuery),
+    /// `POST /calcom/v2/bookings`
+    CalcomCreateBooking(calcom::CreateBookingRequest),
+    /// `POST /calcom/v2/bookings/{uid}/reschedule`
+    CalcomRescheduleBooking {
+        /// The booking.
+        uid: String,
+        /// The new start.
+        body: calcom::RescheduleBookingRequest,
+    },
+    /// `GET /calcom/v2/slots`
+    CalcomSlots(calcom::SlotsQuery),
+    /// `POST /calcom/v2/teams/{teamId}/event-types/{eventTypeId}/create-phone-call`
+    CalcomCreatePhoneCall {
+        /// The team.
+        team_id: String,
+        /// The team's event type.
+        event_type_id: String,
+        /// The call.
+        body: calcom::CreatePhoneCallRequest,
+    },
+}
+
+/// Which of the thirteen routes, before its body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// See [`Operation::IclosedCreateCall`].
+    IclosedCreateCall,
+    /// See [`Operation::IclosedRescheduleCall`].
+    IclosedRescheduleCall,
+    /// See [`Operation::GohighlevelUpsertContact`].
+    GohighlevelUpsertContact,
+    /// See [`Operation::GohighlevelCreateAppointment`].
+    GohighlevelCreateAppointment,
+    /// See [`Operation::GohighlevelUpdateAppointment`].
+    GohighlevelUpdateAppointment,
+    /// See [`Operation::GohighlevelFreeSlots`].
+    GohighlevelFreeSlots,
+    /// See [`Operation::MeetergoCreateBooking`].
+    MeetergoCreateBooking,
+    /// See [`Operation::MeetergoRescheduleAppointment`].
+    MeetergoRescheduleAppointment,
+    /// See [`Operation::MeetergoBookingAvailability`].
+    MeetergoBookingAvailability,
+    /// See [`Operation::CalcomCreateBooking`].
+    CalcomCreateBooking,
+    /// See [`Operation::CalcomRescheduleBooking`].
+    CalcomRescheduleBooking,
+    /// See [`Operation::CalcomSlots`].
+    CalcomSlots,
+    /// See [`Operation::CalcomCreatePhoneCall`].
+    CalcomCreatePhoneCall,
+}
+
+impl Route {
+    /// The provider it belongs to.
+    pub fn provider(self) -> Provider {
+        use Route::*;
+        match self {
+            IclosedCreateCall | IclosedRescheduleCall => Provider::Iclosed,
+            GohighlevelUpsertContact
+            | GohighlevelCreateAppointment
+            | GohighlevelUpdateAppointment
+            | GohighlevelFreeSlots => Provider::Gohighlevel,
+            MeetergoCreateBooking | MeetergoRescheduleAppointment | MeetergoBookingAvailability => Provider::Meetergo,
+            CalcomCreateBooking | CalcomRescheduleBooking | CalcomSlots | CalcomCreatePhoneCall => Provider::Calcom,
+        }
+    }
+
+    /// Whether it changes something upstream (and so honours `Idempotency-Key`).
+    pub fn is_write(self) -> bool {
+        !matches!(
+            self,
+            Route::GohighlevelFreeSlots | Route::MeetergoBookingAvailability | Route::CalcomSlots
+        )
+    }
+
+    /// Whether it moves an existing booking (and so needs a `Reschedule-Token`).
+    pub fn is_reschedule(self) -> bool {
+        matches!(
+            self,
+            Route::IclosedRescheduleCall
+                | Route::GohighlevelUpdateAppointment
+                | Route::MeetergoRescheduleAppointment
+                | Route::CalcomRescheduleBooking
+        )
+    }
+
+    /// Whether a success creates or moves a booking the visitor may later move (and so
+    /// is answered with a `Reschedule-Token`).
+    pub fn issues_token(self) -> bool {
+        self.is_reschedule()
+            || matches!(
+                self,
+                Route::IclosedCreateCall
+                    | Route::GohighlevelCreateAppointment
+                    | Route::MeetergoCreateBooking
+                    | Route::CalcomCreateBooking
+            )
+    }
+
+    /// Fields a visitor must never set: they skip the provider's own checks, reach
+    /// someone else's data, or carry the operator's secrets and prompts.
+    pub fn forbidden_fields(self) -> &'static [&'static str] {
+        match self {
+            Route::IclosedCreateCall => &["contactId"],
+            Route::IclosedRescheduleCall => &["userId"],
+            Route::GohighlevelCreateAppointment | Route::GohighlevelUpdateAppointment => &[
+                "ignoreFreeSlotValidation",
+                "ignoreDateRange",
+                "toNotify",
+                "appointmentStatus",
+                "assignedUserId",
+            ],
+            Route::MeetergoCreateBooking => &["ignoreAvailability", "skipNotifications", "attendeePendingId"],
+            Route::MeetergoRescheduleAppointment => &["ignoreAvailability"],
+            Route::CalcomCreatePhoneCall => &[
+                "calApiKey",
+                "yourPhoneNumber",
+                "generalPrompt",
+                "beginMessage",
+                "templateType",
+                "enabled",
+            ],
+            _ => &[],
+        }
+    }
+}
+
+/// Path parameters of the routes that have them, in path order.
+pub type PathParams = Vec<String>;
+
+impl Operation {
+    /// Reads a route's body (JSON) or query string. The forbidden fields the visitor
+    /// sent come back as broken rules, to be reported with every other one.
+    pub fn parse(
+        route: Route,
+        params: PathParams,
+        body: &[u8],
+        query: &str,
+    ) -> Result<(Self, Vec<FieldError>), RelayError> {
+        let param = |index: usize| params.get(index).cloned().unwrap_or_default();
+        let forbidden = forbidden_sent(route, body);
+        let operation = match route {
+            Route::IclosedCreateCall => Self::IclosedCreateCall(json(body)?),
+            Route::IclosedRescheduleCall => Self::IclosedRescheduleCall(json(body)?),
+            Route::GohighlevelUpsertContact => Self::GohighlevelUpsertContact(json(body)?),
+            Route::GohighlevelCreateAppointment => Self::GohighlevelCreateAppointment(json(body)?),
+            Route::GohighlevelUpdateAppointment => Self::GohighlevelUpdateAppointment {
+                event_id: param(0),
+                body: json(body)?,
+            },
+            Route::GohighlevelFreeSlots => Self::GohighlevelFreeSlots {
+                calendar_id: param(0),
+                query: form(query)?,
+            },
+            Route::MeetergoCreateBooking => Self::MeetergoCreateBooking(json(body)?),
+            Route::MeetergoRescheduleAppointment => Self::MeetergoRescheduleAppointment {
+                id: param(0),
+                body: json(body)?,
+            },
+            Route::MeetergoBookingAvailability => Self::MeetergoBookingAvailability(form(query)?),
+            Route::CalcomCreateBooking => Self::CalcomCreateBooking(json(body)?),
+            Route::CalcomRescheduleBooking => Self::CalcomRescheduleBooking {
+                uid: param(0),
+                body: json(body)?,
+            },
+            Route::CalcomSlots => Self::CalcomSlots(form(query)?),
+            Route::CalcomCreatePhoneCall => Self::CalcomCreatePhoneCall {
+                team_id: param(0),
+                event_type_id: param(1),
+                body: json(body)?,
+            },
+        };
+        Ok((operation, forbidden))
+    }
+
+    /// Which route this is.
+    pub fn route(&self) -> Route {
+        match self {
+            Self::IclosedCreateCall(_) => Route::IclosedCreateCall,
+            Self::IclosedRescheduleCall(_) => Route::IclosedRescheduleCall,
+            Self::GohighlevelUpsertContact(_) => Route::GohighlevelUpsertContact,
+            Self::GohighlevelCreateAppointment(_) => Route::GohighlevelCreateAppointment,
+            Self::GohighlevelUpdateAppointment { .. } => Route::GohighlevelUpdateAppointment,
+            Self::GohighlevelFreeSlots { .. } => Route::GohighlevelFreeSlots,
+            Self::MeetergoCreateBooking(_) => Route::MeetergoCreateBooking,
+            Self::MeetergoRescheduleAppointment { .. } => Route::MeetergoRescheduleAppointment,
+            Self::MeetergoBookingAvailability(_) => Route::MeetergoBookingAvailability,
+            Self::CalcomCreateBooking(_) => Route::CalcomCreateBooking,
+            Self::CalcomRescheduleBooking { .. } => Route::CalcomRescheduleBooking,
+            Self::CalcomSlots(_) => Route::CalcomSlots,
+            Self::CalcomCreatePhoneCall { .. } => Route::CalcomCreatePhoneCall,
+        }
+    }
+
+    /// Overrides what the operator fixed, whatever the visitor sent.
+    pub fn apply_policy(&mut self, policy: &Policy) {
+        let fix = |slot: &mut Option<String>, fixed: &Option<String>| {
+            if fixed.is_some() {
+                slot.clone_from(fixed);
+            }
+        };
+        match self {
+            Self::IclosedCreateCall(request) => {
+                if let Some(event_id) = policy.iclosed.event_id {
+                    request.event_id = Some(event_id);
+                    request.link_prefix = None;
+                } else if policy.iclosed.link_prefix.is_some() {
+                    request.event_id = None;
+                    fix(&mut request.link_prefix, &policy.iclosed.link_prefix);
+                }
+            }
+            Self::IclosedRescheduleCall(_) => {}
+            Self::GohighlevelUpsertContact(request) => fix(&mut request.location_id, &policy.gohighlevel.location_id),
+            Self::GohighlevelCreateAppointment(request) => {
+                fix(&mut request.calendar_id, &policy.gohighlevel.calendar_id);
+                fix(&mut request.location_id, &policy.gohighlevel.location_id);
+            }
+            Self::GohighlevelUpdateAppointment { body, .. } => {
+                fix(&mut body.calendar_id, &policy.gohighlevel.calendar_id)
+            }
+            Self::GohighlevelFreeSlots { calendar_id, .. } => {
+                if let Some(fixed) = &policy.gohighlevel.calendar_id {
+                    calendar_id.clone_from(fixed);
+                }
+            }
+            Self::MeetergoCreateBooking(request) => {
+                let fixed = &policy.meetergo;
+                fix(&mut request.meeting_type_id, &fixed.meeting_type_id);
+                if fixed.host_ids.is_some() || fixed.queue_id.is_some() {
+                    request.host_ids.clone_from(&fixed.host_ids);
+                    request.queue_id.clone_from(&fixed.queue_id);
+                }
+                if let Some(channel) = &fixed.channel {
+                    request.channel = Some(channel.clone());
+                }
+            }
+            Self::MeetergoRescheduleAppointment { .. } => {}
+            Self::MeetergoBookingAvailability(query) => {
+                fix(&mut query.meeting_type_id, &policy.meetergo.meeting_type_id)
+            }
+            Self::CalcomCreateBooking(_) | Self::CalcomRescheduleBooking { .. } | Self::CalcomSlots(_) => {}
+            Self::CalcomCreatePhoneCall { body, .. } => {
+                let fixed = &policy.calcom;
+                fix(&mut body.your_phone_number, &fixed.your_phone_number);
+                fix(&mut body.general_prompt, &fixed.general_prompt);
+                fix(&mut body.begin_message, &fixed.begin_message);
+                fix(&mut body.scheduler_name, &fixed.scheduler_name);
+                if let Some(template) = &fixed.template_type {
+                    body.template_type = Some(template.clone());
+                }
+            }
+        }
+    }
+
+    /// Every broken rule, as `booking-core` finds them. `calApiKey` is not the
+    /// visitor's to send: the relay adds it on the way out, so its absence is no error.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let zones = ChronoTz;
+        match self {
+            Self::IclosedCreateCall(r) => iclosed::validate_create_call(r),
+            Self::IclosedRescheduleCall(r) => iclosed::validate_reschedule_call(r),
+            Self::GohighlevelUpsertContact(r) => gohighlevel::validate_upsert_contact(r),
+            Self::GohighlevelCreateAppointment(r) => gohighlevel::validate_create_appointment(r),
+            Self::GohighlevelUpdateAppointment { event_id, body } => {
+                gohighlevel::validate_update_appointment(event_id, body)
+            }
+            Self::GohighlevelFreeSlots { calendar_id, query } => gohighlevel::validate_free_slots(calendar_id, query),
+            Self::MeetergoCreateBooking(r) => meetergo::validate_create_booking(r),
+            Self::MeetergoRescheduleAppointment { id, body } => meetergo::validate_reschedule_appointment(id, body),
+            Self::MeetergoBookingAvailability(q) => meetergo::validate_booking_availability(q),
+            Self::CalcomCreateBooking(r) => calcom::validate_create_booking(r, &zones),
+            Self::CalcomRescheduleBooking { uid, body } => calcom::validate_reschedule_booking(uid, body),
+            Self::CalcomSlots(q) => calcom::validate_slots(q, &zones),
+            Self::CalcomCreatePhoneCall {
+                team_id,
+                event_type_id,
+                body,
+            } => calcom::validate_create_phone_call(team_id, event_type_id, body)
+                .into_iter()
+                .filter(|error| error.field != "calApiKey")
+                .collect(),
+        }
+    }
+
+    /// The visitor's email or phone, for masked logs.
+    pub fn visitor_contact(&self) -> Option<String> {
+        match self {
+            Self::IclosedCreateCall(r) => r.email.clone().or_else(|| r.phone_number.clone()),
+            Self::GohighlevelUpsertContact(r) => r.email.clone().or_else(|| r.phone.clone()),
+            Self::MeetergoCreateBooking(r) => r.attendee.as_ref().and_then(|a| a.email.clone()),
+            Self::CalcomCreateBooking(r) => r
+                .attendee
+                .as_ref()
+                .and_then(|a| a.email.clone().or_else(|| a.phone_number.clone())),
+            Self::CalcomRescheduleBooking { body, .. } => body.rescheduled_by.clone(),
+            Self::CalcomCreatePhoneCall { body, .. } => body.number_to_call.clone(),
+            _ => None,
+        }
+    }
+
+    /// The booking a reschedule moves (what its token must be bound to).
+    pub fn booking_to_move(&self) -> Option<String> {
+        match self {
+            Self::IclosedRescheduleCall(r) => r.id.map(|id| id.to_string()),
+            Self::GohighlevelUpdateAppointment { event_id, .. } => Some(event_id.clone()),
+            Self::MeetergoRescheduleAppointment { id, .. } => Some(id.clone()),
+            Self::CalcomRescheduleBooking { uid, .. } => Some(uid.clone()),
+            _ => None,
+        }
+    }
+
+    /// The provider's success reply passed through the allow-list: read into
+    /// `booking-core`'s reply type (which keeps only the fields it names) and written
+    /// back. Also returns the id of the booking it created or moved, for the token.
+    pub fn allow_reply(&self, reply: &[u8]) -> Result<(Value, Option<String>), RelayError> {
+        fn keep<T: DeserializeOwned + Serialize>(
+            reply: &[u8],
+            id: impl Fn(&T) -> Option<String>,
+        ) -> Result<(Value, Option<String>), RelayError> {
+            let parsed: T = booking_core::parse_response(reply)
+                .map_err(|error| RelayError::Upstream(format!("reply not in the documented shape: {error}")))?;
+            let value = serde_json::to_value(&parsed).map_err(|error| RelayError::Upstream(error.to_string()))?;
+            Ok((value, id(&parsed)))
+        }
+        fn none<T>(_: &T) -> Option<String> {
+            None
+        }
+        match self.route() {
+            Route::IclosedCreateCall => keep(reply, |r| iclosed::create_call_outcome(r).booking_id),
+            Route::IclosedRescheduleCall => keep(reply, |r| iclosed::reschedule_call_outcome(r).booking_id),
+            Route::GohighlevelUpsertContact => {
+                keep::<gohighlevel::UpsertContactResponse>(reply, none).map(|(mut value, id)| {
+                    // Only the id and whether it is new: never an existing contact's data.
+                    if let Some(object) = value.as_object_mut() {
+                        object.retain(|key, _| key == "contact" || key == "new");
+                    }
+                    (value, id)
+                })
+            }
+            Route::GohighlevelCreateAppointment | Route::GohighlevelUpdateAppointment => {
+                keep(reply, |r| gohighlevel::appointment_outcome(r).booking_id)
+            }
+            Route::GohighlevelFreeSlots => keep::<gohighlevel::FreeSlotsResponse>(reply, none),
+            Route::MeetergoCreateBooking => keep(reply, |r| meetergo::create_booking_outcome(r).booking_id),
+            Route::MeetergoRescheduleAppointment => {
+                keep(reply, |r| meetergo::reschedule_appointment_outcome(r).booking_id)
+            }
+            Route::MeetergoBookingAvailability => keep::<meetergo::BookingAvailabilityResponse>(reply, none),
+            Route::CalcomCreateBooking | Route::CalcomRescheduleBooking => {
+                keep(reply, |r| calcom::booking_outcome(r).booking_id)
+            }
+            Route::CalcomSlots => keep::<calcom::SlotsResponse>(reply, none),
+            Route::CalcomCreatePhoneCall => keep::<calcom::CreatePhoneCallResponse>(reply, none),
+        }
+    }
+}
+
+/// The forbidden fields present at the top of a JSON body.
+fn forbidden_sent(route: Route, body: &[u8]) -> Vec<FieldError> {
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    route
+        .forbidden_fields()
+        .iter()
+        .filter(|field| object.contains_key(**field))
+        .map(|field| FieldError::new(*field, Code::Forbidden, "This field cannot be set from a web page."))
+        .collect()
+}
+
+/// A JSON body into its wire type.
+fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, RelayError> {
+    booking_core::parse_request(body).map_err(|rejection| match rejection {
+        Rejection::Malformed(error) => RelayError::Malformed(error),
+        Rejection::Invalid(error) => RelayError::Invalid(vec![error]),
+    })
+}
+
+/// A query string into its wire type; a value of the wrong type names its parameter.
+fn form<T: DeserializeOwned>(query: &str) -> Result<T, RelayError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        RelayError::invalid(
+            if field.is_empty() || field == "." {
+                "query"
+            } else {
+                &field
+            },
+            Code::Type,
+            "This value has the wrong type.",
+        )
+    })
+}
