@@ -411,3 +411,23 @@ fn is_origin(text: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README points operators at this file: it must load as it stands.
+    #[test]
+    fn the_example_config_loads() {
+        let config: Config = toml::from_str(include_str!("../relay.example.toml")).unwrap();
+        config.check().unwrap();
+        assert_eq!(config.configured(), Provider::ALL.to_vec());
+        assert_eq!(config.policy().iclosed.event_id, Some(42));
+    }
+
+    #[test]
+    fn unknown_settings_are_refused_by_name() {
+        let error = toml::from_str::<Config>("[iclosed]\nevent = 42\n").unwrap_err().to_string();
+        assert!(error.contains("event"), "{error}");
+    }
+}
