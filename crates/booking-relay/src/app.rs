@@ -27,6 +27,9 @@ use crate::ops::{Operation, Route};
 use crate::sandbox::{Received, Sandbox};
 use crate::token::{self, Tokens};
 
+/// The sandbox's business number for the Cal.com phone call (a fictional 555-01xx one).
+pub const SANDBOX_BUSINESS_NUMBER: &str = "+12025550100";
+
 /// Header naming a write's idempotency key.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
@@ -67,8 +70,16 @@ pub struct AppState {
 
 impl AppState {
     /// The sandbox: in-memory providers, a random token key, `config`'s policy and limits.
+    /// With no business number configured, the phone agent "calls from" a fictional
+    /// 555-01xx number, so the call flow works with no configuration at all.
     pub fn sandbox(config: &Config) -> Self {
-        Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::default()))
+        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::default()));
+        state
+            .policy
+            .calcom
+            .your_phone_number
+            .get_or_insert_with(|| SANDBOX_BUSINESS_NUMBER.to_owned());
+        state
     }
 
     /// Serve mode: the real providers with `secrets`.
