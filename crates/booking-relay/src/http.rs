@@ -175,62 +175,91 @@ impl HttpUpstream {
         match status {
             s if s.is_success() => Ok((s.as_u16(), bytes.to_vec())),
             StatusCode::NOT_FOUND => Err(RelayError::NotFound),
-            s if s.is_client_error() && s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN => {
-                Err(match field_errors(&bytes) {
-                    errors if errors.is_empty() => RelayError::invalid(
-                        "body",
-                        Code::Format,
-                        "The booking service refused this request. Please check your details and try again.",
-                    ),
-                    errors => RelayError::Invalid(errors),
-                })
+            // 401/403: the operator's key is wrong; 408/429: the provider is busy; 3xx: a
+            // moved API; 5xx: an outage. Nothing the visitor can fix, and worth a retry.
+            s if !s.is_client_error()
+                || matches!(
+                    s,
+                    StatusCode::UNAUTHORIZED
+                        | StatusCode::FORBIDDEN
+                        | StatusCode::REQUEST_TIMEOUT
+                        | StatusCode::TOO_MANY_REQUESTS
+                ) =>
+            {
+                Err(RelayError::Upstream(format!("the provider answered {s}")))
             }
-            // 401/403 mean the operator's key is wrong, 3xx a moved API, 5xx an outage:
-            // nothing the visitor can fix.
-            s => Err(RelayError::Upstream(format!("the provider answered {s}"))),
+            _ => Err(refusal(operation, &bytes)),
         }
     }
 }
 
-/// Field errors out of a provider's 4xx body: NestJS-style `message: ["email must be
-/// an email", …]`, `errors: [{field|property, message}]`, or `{field: [messages]}`.
-pub fn field_errors(body: &[u8]) -> Vec<FieldError> {
+/// A provider's 4xx as the visitor's `422`: the fields it names that the visitor
+/// sends, each with our own message. The provider's own words are never passed on:
+/// they may quote what the relay added (keys, prompts).
+fn refusal(operation: &Operation, body: &[u8]) -> RelayError {
+    let route = operation.route();
+    let relay_supplied = |field: &str| {
+        route.forbidden_fields().contains(&field) || matches!(field, "calApiKey" | "authorization" | "Authorization")
+    };
+    let mut fields = field_names(body);
+    let mut seen = std::collections::HashSet::new();
+    fields.retain(|field| !relay_supplied(field) && seen.insert(field.clone()));
+    if fields.is_empty() {
+        return RelayError::invalid(
+            "body",
+            Code::Format,
+            "The booking service refused this request. Please check your details and try again.",
+        );
+    }
+    RelayError::Invalid(
+        fields
+            .into_iter()
+            .map(|field| {
+                FieldError::new(
+                    field,
+                    Code::Format,
+                    "The booking service did not accept this value. Please check it.",
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The fields a provider's 4xx body names: NestJS-style `message: ["email must be an
+/// email", …]`, `errors: [{field|property|path, message}]`.
+pub fn field_names(body: &[u8]) -> Vec<String> {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Vec::new();
     };
-    let mut errors = Vec::new();
-    let text = |value: &Value| value.as_str().map(str::to_owned);
+    let mut fields = Vec::new();
     if let Some(list) = value.get("errors").and_then(Value::as_array) {
-        for item in list {
+        fields.extend(list.iter().filter_map(|item| {
             let field = item
                 .get("field")
                 .or_else(|| item.get("property"))
-                .or_else(|| item.get("path"))
-                .and_then(text);
-            let message = item.get("message").or_else(|| item.get("msg")).and_then(text);
-            if let (Some(field), Some(message)) = (field, message) {
-                errors.push(FieldError::new(field, Code::Format, message));
-            }
-        }
+                .or_else(|| item.get("path"))?;
+            field.as_str().map(str::to_owned)
+        }));
     }
-    let messages = match value
+    let messages: Vec<&str> = match value
         .get("message")
         .or_else(|| value.get("error").and_then(|e| e.get("message")))
     {
-        Some(Value::Array(list)) => list.iter().filter_map(text).collect(),
-        Some(Value::String(message)) => vec![message.clone()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(message)) => vec![message],
         _ => Vec::new(),
     };
     for message in messages {
-        // class-validator starts each message with the property's name.
+        // class-validator starts each message with the property's (dotted) name.
         if let Some((field, _)) = message.split_once(' ') {
-            let looks_like_field = !field.is_empty() && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
-            if looks_like_field && field.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) {
-                errors.push(FieldError::new(field, Code::Format, message.clone()));
+            let looks_like_field = field.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+            if looks_like_field {
+                fields.push(field.to_owned());
             }
         }
     }
-    errors
+    fields
 }
 
 /// A path parameter, percent-encoded so that it stays one segment.
