@@ -427,7 +427,9 @@ mod tests {
 
     #[test]
     fn unknown_settings_are_refused_by_name() {
-        let error = toml::from_str::<Config>("[iclosed]\nevent = 42\n").unwrap_err().to_string();
+        let error = toml::from_str::<Config>("[iclosed]\nevent = 42\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("event"), "{error}");
     }
 }

@@ -27,6 +27,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
+/// A provider reply built from the case it answers.
+type ReplyFor = Box<dyn Fn(&Case) -> Reply>;
+
 // ---------------------------------------------------------------------------------------
 // Secrets and the visitor
 // ---------------------------------------------------------------------------------------
@@ -1571,7 +1574,7 @@ async fn secrets_echoed_by_a_provider_never_reach_the_visitor() {
     let fake = Fake::start().await;
     let relay = relay(&config(&fake.url()));
     let mut leaks = Vec::new();
-    let scenarios: Vec<(&str, Box<dyn Fn(&Case) -> Reply>)> = vec![
+    let scenarios: Vec<(&str, ReplyFor)> = vec![
         (
             "200 with the request echoed in extra fields",
             Box::new(|case: &Case| Reply::EchoSuccess(case.canned.clone())),
@@ -1624,7 +1627,7 @@ async fn every_route_maps(relay: &Relay, fake: &Fake, reply: Reply, status: Stat
     for case in all_cases() {
         fake.clear();
         fake.always(reply.clone());
-        let answer = send(&relay.app, case.request(&relay)).await;
+        let answer = send(&relay.app, case.request(relay)).await;
         let context = format!("{} with upstream {reply:?}", case.name);
         assert_eq!(answer.status, status, "{context}: {}", answer.text);
         answer.assert_error_shape(&context);
