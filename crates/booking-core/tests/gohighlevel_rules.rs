@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use booking_core::gohighlevel::{
     create_appointment_request, form_field, free_slots_query, is_rrule, update_appointment_request,
     upsert_contact_request, validate_create_appointment, validate_free_slots, validate_update_appointment,
-    validate_upsert_contact, AppointmentDetails, AppointmentStatus, CreateAppointmentRequest, FreeSlotsQuery,
-    MeetingLocationType, Settings, UpdateAppointmentRequest, UpsertContactRequest,
+    validate_upsert_contact, AppointmentStatus, CreateAppointmentRequest, FreeSlotsQuery, MeetingLocationType,
+    Settings, UpdateAppointmentRequest, UpsertContactRequest,
 };
 use booking_core::rules::Listed;
 use booking_core::time::{parse_timestamp, Timestamp};
@@ -173,20 +173,17 @@ fn unpublished_enum_values_reach_validation_as_unlisted() {
         parse_request(br#"{"meetingLocationType":"Zoom","appointmentStatus":"active"}"#)
             .expect("unlisted values still parse");
     assert_eq!(
-        request.details.meeting_location_type,
+        request.meeting_location_type,
         Some(MeetingLocationType::Unlisted("Zoom".into()))
     );
     assert_eq!(
-        request.details.appointment_status,
+        request.appointment_status,
         Some(AppointmentStatus::Unlisted("active".into()))
     );
     let request: CreateAppointmentRequest =
         parse_request(br#"{"meetingLocationType":"ms_teams","appointmentStatus":"noshow"}"#).unwrap();
-    assert_eq!(
-        request.details.meeting_location_type,
-        Some(MeetingLocationType::MsTeams)
-    );
-    assert_eq!(request.details.appointment_status, Some(AppointmentStatus::Noshow));
+    assert_eq!(request.meeting_location_type, Some(MeetingLocationType::MsTeams));
+    assert_eq!(request.appointment_status, Some(AppointmentStatus::Noshow));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -578,9 +575,9 @@ mod create {
     #[test]
     fn valid_request_has_no_errors() {
         let request = valid();
-        assert_eq!(request.details.start_time.as_deref(), Some(START));
-        assert_eq!(request.details.end_time.as_deref(), Some(END));
-        assert_eq!(request.details.rrule.as_deref(), Some(PAGE_RRULE));
+        assert_eq!(request.start_time.as_deref(), Some(START));
+        assert_eq!(request.end_time.as_deref(), Some(END));
+        assert_eq!(request.rrule.as_deref(), Some(PAGE_RRULE));
         assert_eq!(validate_create_appointment(&request), vec![]);
         assert_eq!(with(&request, &[]), request, "the JSON round trip keeps every field");
     }
@@ -717,22 +714,20 @@ mod update {
     pub fn valid() -> UpdateAppointmentRequest {
         UpdateAppointmentRequest {
             calendar_id: Some("CVokAlI8fgw4WYWoCtQz".into()),
-            details: AppointmentDetails {
-                start_time: Some(START.into()),
-                end_time: Some(END.into()),
-                title: Some("Test Event".into()),
-                meeting_location_type: Some(MeetingLocationType::Custom),
-                meeting_location_id: Some("custom_0".into()),
-                override_location_config: Some(true),
-                appointment_status: Some(AppointmentStatus::Confirmed),
-                assigned_user_id: Some("0007BWpSzSwfiuSl0tR2".into()),
-                description: Some("Booking a call to discuss the project".into()),
-                address: Some("Zoom".into()),
-                ignore_date_range: Some(false),
-                to_notify: Some(false),
-                ignore_free_slot_validation: Some(true),
-                rrule: Some(PAGE_RRULE.into()),
-            },
+            start_time: Some(START.into()),
+            end_time: Some(END.into()),
+            title: Some("Test Event".into()),
+            meeting_location_type: Some(MeetingLocationType::Custom),
+            meeting_location_id: Some("custom_0".into()),
+            override_location_config: Some(true),
+            appointment_status: Some(AppointmentStatus::Confirmed),
+            assigned_user_id: Some("0007BWpSzSwfiuSl0tR2".into()),
+            description: Some("Booking a call to discuss the project".into()),
+            address: Some("Zoom".into()),
+            ignore_date_range: Some(false),
+            to_notify: Some(false),
+            ignore_free_slot_validation: Some(true),
+            rrule: Some(PAGE_RRULE.into()),
         }
     }
 
@@ -1185,25 +1180,25 @@ mod mapping {
         assert_eq!(request.calendar_id.as_deref(), Some("CVokAlI8fgw4WYWoCtQz"));
         assert_eq!(request.location_id.as_deref(), Some("C2QujeCh8ZnC7al2InWR"));
         assert_eq!(request.contact_id.as_deref(), Some("0007BWpSzSwfiuSl0tR2"));
-        assert_eq!(request.details.start_time.as_deref(), Some("2026-03-09T09:30:00-04:00"));
-        assert_eq!(request.details.end_time.as_deref(), Some("2026-03-09T10:00:00-04:00"));
-        assert_eq!(request.details.description.as_deref(), Some("About the engine"));
-        assert_eq!(request.details.rrule, None);
+        assert_eq!(request.start_time.as_deref(), Some("2026-03-09T09:30:00-04:00"));
+        assert_eq!(request.end_time.as_deref(), Some("2026-03-09T10:00:00-04:00"));
+        assert_eq!(request.description.as_deref(), Some("About the engine"));
+        assert_eq!(request.rrule, None);
         assert_eq!(
-            request.details.ignore_free_slot_validation, None,
+            request.ignore_free_slot_validation, None,
             "a visitor never skips slot validation"
         );
 
         let without_end = create_appointment_request(&form(), &settings(), "c1", &start(), None);
         assert_eq!(validate_create_appointment(&without_end), vec![]);
-        assert_eq!(without_end.details.end_time, None);
+        assert_eq!(without_end.end_time, None);
     }
 
     #[test]
     fn update_and_free_slots_from_the_form_validate() {
         let update = update_appointment_request(&start(), Some(&end()));
         assert_eq!(validate_update_appointment(update::EVENT_ID, &update), vec![]);
-        assert_eq!(update.details.start_time.as_deref(), Some("2026-03-09T09:30:00-04:00"));
+        assert_eq!(update.start_time.as_deref(), Some("2026-03-09T09:30:00-04:00"));
         let to = parse_timestamp("2026-04-09T09:30:00-04:00").unwrap(); // 31 days later
         let query = free_slots_query(&start(), &to, "America/New_York");
         assert_eq!(validate_free_slots(free_slots::CALENDAR_ID, &query), vec![]);

@@ -169,7 +169,8 @@ pub fn app(state: Arc<AppState>) -> Router {
     }
     let cors = cors(&state);
     router
-        .fallback(|| async { RelayError::invalid("path", Code::NotAllowed, "There is no such route.") })
+        .fallback(|| async { RelayError::NoRoute })
+        .method_not_allowed_fallback(|| async { RelayError::MethodNotAllowed })
         .layer(cors)
         .with_state(state)
 }

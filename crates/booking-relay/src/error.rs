@@ -23,6 +23,12 @@ pub enum RelayError {
     /// No such booking (`404`).
     #[error("not found")]
     NotFound,
+    /// No route has this path (`404`).
+    #[error("no such route")]
+    NoRoute,
+    /// The path exists, with other methods (`405`).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// The body is over the limit (`413`).
     #[error("request too large")]
     TooLarge,
@@ -52,7 +58,8 @@ impl RelayError {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -72,6 +79,8 @@ impl RelayError {
                 "This reschedule link is not valid. Open the link from your confirmation again.",
             ),
             Self::NotFound => one("id", "not_found", "We could not find that booking."),
+            Self::NoRoute => one("path", "not_found", "There is no such route."),
+            Self::MethodNotAllowed => one("method", "not_allowed", "This route does not take this method."),
             Self::TooLarge => one("body", "too_large", "The request is too large."),
             Self::RateLimited { .. } => one(
                 "body",

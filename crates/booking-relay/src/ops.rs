@@ -217,9 +217,17 @@ impl Operation {
         body: &[u8],
         query: &str,
     ) -> Result<(Self, Vec<FieldError>), RelayError> {
-        let param = |index: usize| params.get(index).cloned().unwrap_or_default();
         let forbidden = forbidden_sent(route, body);
-        let operation = match route {
+        match Self::read(route, params, body, query) {
+            Ok(operation) => Ok((operation, forbidden)),
+            Err(RelayError::Invalid(errors)) => Err(RelayError::Invalid(forbidden.into_iter().chain(errors).collect())),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn read(route: Route, params: PathParams, body: &[u8], query: &str) -> Result<Self, RelayError> {
+        let param = |index: usize| params.get(index).cloned().unwrap_or_default();
+        Ok(match route {
             Route::IclosedCreateCall => Self::IclosedCreateCall(json(body)?),
             Route::IclosedRescheduleCall => Self::IclosedRescheduleCall(json(body)?),
             Route::GohighlevelUpsertContact => Self::GohighlevelUpsertContact(json(body)?),
@@ -249,8 +257,7 @@ impl Operation {
                 event_type_id: param(1),
                 body: json(body)?,
             },
-        };
-        Ok((operation, forbidden))
+        })
     }
 
     /// Which route this is.

@@ -2,7 +2,7 @@
 //! replies each provider's documented shape, a reschedule moves the stored booking, and
 //! availability is working hours in the asked zone minus what is booked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use booking_core::time::{parse_timestamp, LocalDateTime, Timestamp};
@@ -18,6 +18,8 @@ use crate::zones::ChronoTz;
 const DEFAULT_MINUTES: i64 = 30;
 /// Working hours every sandbox host keeps, in the asked zone, Monday to Friday.
 const WORKING_HOURS: std::ops::Range<u8> = 9..17;
+/// Length of the slots availability offers.
+const SLOT_MINUTES: i64 = 30;
 /// Longest range one availability answer covers, in days.
 const MAX_DAYS: i64 = 62;
 
@@ -213,7 +215,7 @@ impl Sandbox {
                 )
             }
             Operation::GohighlevelCreateAppointment(request) => {
-                let details = &request.details;
+                let details = request;
                 let id = random_id(20);
                 let start = parse_timestamp(details.start_time.as_deref().unwrap_or_default());
                 let end = details.end_time.as_deref().and_then(parse_timestamp);
@@ -255,10 +257,10 @@ impl Sandbox {
             Operation::GohighlevelUpdateAppointment { event_id, body } => {
                 let key = (Provider::Gohighlevel, event_id.clone());
                 let booking = state.bookings.get_mut(&key).ok_or(RelayError::NotFound)?;
-                let start = parse_timestamp(body.details.start_time.as_deref().unwrap_or_default());
+                let start = parse_timestamp(body.start_time.as_deref().unwrap_or_default());
                 let offset = start.map_or(0, |t| t.offset_seconds);
                 booking.start = start.map_or(booking.start, |t| t.unix_seconds);
-                if let Some(end) = body.details.end_time.as_deref().and_then(parse_timestamp) {
+                if let Some(end) = body.end_time.as_deref().and_then(parse_timestamp) {
                     booking.minutes = (end.unix_seconds - booking.start) / 60;
                 }
                 let write = |unix_seconds| {
@@ -381,17 +383,22 @@ impl Sandbox {
             Operation::CalcomSlots(query) => {
                 let zone = query.time_zone.clone().unwrap_or_else(|| "UTC".into());
                 let booked = state.booked(Provider::Calcom);
-                let bound =
+                // A bound is a day (the whole day) or an instant (UTC).
+                let day_of =
                     |text: Option<&str>| text.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
+                let instant = |text: Option<&str>| text.and_then(parse_timestamp).map(|t| t.unix_seconds);
+                let from = instant(query.start.as_deref()).unwrap_or(i64::MIN);
+                let to = instant(query.end.as_deref()).unwrap_or(i64::MAX);
                 let mut data = serde_json::Map::new();
                 for (date, starts) in working_slots(
                     &zone,
-                    bound(query.start.as_deref()),
-                    bound(query.end.as_deref()),
+                    day_of(query.start.as_deref()),
+                    day_of(query.end.as_deref()),
                     &booked,
                 ) {
                     let slots: Vec<Value> = starts
                         .into_iter()
+                        .filter(|start| (from..=to).contains(start))
                         .map(|start| json!({ "start": in_zone(start, &zone) }))
                         .collect();
                     data.insert(date, Value::Array(slots));
@@ -407,11 +414,12 @@ impl Sandbox {
 }
 
 impl State {
-    fn booked(&self, provider: Provider) -> HashSet<i64> {
+    /// The times `provider`'s bookings take, as `[start, end)` in Unix seconds.
+    fn booked(&self, provider: Provider) -> Vec<(i64, i64)> {
         self.bookings
             .iter()
             .filter(|((owner, _), _)| *owner == provider)
-            .map(|(_, booking)| booking.start)
+            .map(|(_, booking)| (booking.start, booking.start + booking.minutes * 60))
             .collect()
     }
 }
@@ -449,12 +457,12 @@ fn day_in(unix_seconds: i64, zone: &str) -> Option<NaiveDate> {
 }
 
 /// Start instants of 30-minute slots in working hours, by date in `zone`, from `first`
-/// to `last` (inclusive, at most [`MAX_DAYS`]), without the ones in `booked`.
+/// to `last` (inclusive, at most [`MAX_DAYS`]), without those that overlap `booked`.
 fn working_slots(
     zone: &str,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
-    booked: &HashSet<i64>,
+    booked: &[(i64, i64)],
 ) -> Vec<(String, Vec<i64>)> {
     let (Some(first), Some(last)) = (first, last) else {
         return Vec::new();
@@ -466,7 +474,7 @@ fn working_slots(
         .filter(|date| !matches!(date.weekday(), Weekday::Sat | Weekday::Sun))
         .map(|date| {
             let starts = WORKING_HOURS
-                .flat_map(|hour| [0, 30].map(|minute| (hour, minute)))
+                .flat_map(|hour| [0, SLOT_MINUTES as u8].map(|minute| (hour, minute)))
                 .filter_map(|(hour, minute)| {
                     let local = LocalDateTime {
                         year: date.year(),
@@ -477,7 +485,10 @@ fn working_slots(
                     };
                     local.in_zone(zone, &ChronoTz).ok().map(|t| t.unix_seconds)
                 })
-                .filter(|start| !booked.contains(start))
+                .filter(|start| {
+                    let end = start + SLOT_MINUTES * 60;
+                    !booked.iter().any(|&(from, to)| *start < to && from < end)
+                })
                 .collect();
             (date.format("%Y-%m-%d").to_string(), starts)
         })

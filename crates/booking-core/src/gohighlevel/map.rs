@@ -1,8 +1,8 @@
 //! The neutral form to GoHighLevel's wire, and GoHighLevel's replies to outcomes.
 
 use super::wire::{
-    AppointmentDetails, AppointmentResponse, AppointmentStatusReply, CreateAppointmentRequest, FreeSlotsQuery,
-    UpdateAppointmentRequest, UpsertContactRequest,
+    AppointmentResponse, AppointmentStatusReply, CreateAppointmentRequest, FreeSlotsQuery, UpdateAppointmentRequest,
+    UpsertContactRequest,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
 use crate::time::Timestamp;
@@ -44,24 +44,19 @@ pub fn create_appointment_request(
         calendar_id: filled(&settings.calendar_id),
         location_id: filled(&settings.location_id),
         contact_id: filled(contact_id),
-        details: AppointmentDetails {
-            start_time: Some(start.to_rfc3339_offset()),
-            end_time: end.map(Timestamp::to_rfc3339_offset),
-            description: filled(&form.notes),
-            ..AppointmentDetails::default()
-        },
+        start_time: Some(start.to_rfc3339_offset()),
+        end_time: end.map(Timestamp::to_rfc3339_offset),
+        description: filled(&form.notes),
+        ..CreateAppointmentRequest::default()
     }
 }
 
 /// Moving an appointment to `start` (and `end`).
 pub fn update_appointment_request(start: &Timestamp, end: Option<&Timestamp>) -> UpdateAppointmentRequest {
     UpdateAppointmentRequest {
-        calendar_id: None,
-        details: AppointmentDetails {
-            start_time: Some(start.to_rfc3339_offset()),
-            end_time: end.map(Timestamp::to_rfc3339_offset),
-            ..AppointmentDetails::default()
-        },
+        start_time: Some(start.to_rfc3339_offset()),
+        end_time: end.map(Timestamp::to_rfc3339_offset),
+        ..UpdateAppointmentRequest::default()
     }
 }
 

@@ -1,7 +1,8 @@
 //! GoHighLevel's published rules.
 
 use super::wire::{
-    AppointmentDetails, CreateAppointmentRequest, FreeSlotsQuery, UpdateAppointmentRequest, UpsertContactRequest,
+    AppointmentStatus, CreateAppointmentRequest, FreeSlotsQuery, MeetingLocationType, UpdateAppointmentRequest,
+    UpsertContactRequest,
 };
 use crate::rules::{is_phone_number, Code, FieldError, Report};
 
@@ -38,7 +39,17 @@ pub fn validate_create_appointment(request: &CreateAppointmentRequest) -> Vec<Fi
         request.contact_id.as_deref(),
         "We could not save your contact details. Please try again.",
     );
-    details(&mut report, &request.details);
+    appointment(
+        &mut report,
+        Appointment {
+            start_time: request.start_time.as_deref(),
+            end_time: request.end_time.as_deref(),
+            meeting_location_type: request.meeting_location_type.as_ref(),
+            appointment_status: request.appointment_status.as_ref(),
+            rrule: request.rrule.as_deref(),
+            ignore_free_slot_validation: request.ignore_free_slot_validation,
+        },
+    );
     report.finish()
 }
 
@@ -54,7 +65,17 @@ pub fn validate_update_appointment(event_id: &str, request: &UpdateAppointmentRe
         "This link does not say which appointment to move. Open the link from your confirmation again.",
     );
     report.non_empty("calendarId", request.calendar_id.as_deref(), SITE_OWNER);
-    details(&mut report, &request.details);
+    appointment(
+        &mut report,
+        Appointment {
+            start_time: request.start_time.as_deref(),
+            end_time: request.end_time.as_deref(),
+            meeting_location_type: request.meeting_location_type.as_ref(),
+            appointment_status: request.appointment_status.as_ref(),
+            rrule: request.rrule.as_deref(),
+            ignore_free_slot_validation: request.ignore_free_slot_validation,
+        },
+    );
     report.finish()
 }
 
@@ -82,19 +103,28 @@ pub fn validate_free_slots(calendar_id: &str, query: &FreeSlotsQuery) -> Vec<Fie
     report.finish()
 }
 
-fn details(report: &mut Report, details: &AppointmentDetails) {
-    let start_time = details.start_time.as_deref();
-    report.required("startTime", start_time, "Choose a date and time.");
-    let start = report.timestamp("startTime", start_time);
-    let end = report.timestamp("endTime", details.end_time.as_deref());
+/// The fields create and update share.
+struct Appointment<'a> {
+    start_time: Option<&'a str>,
+    end_time: Option<&'a str>,
+    meeting_location_type: Option<&'a MeetingLocationType>,
+    appointment_status: Option<&'a AppointmentStatus>,
+    rrule: Option<&'a str>,
+    ignore_free_slot_validation: Option<bool>,
+}
+
+fn appointment(report: &mut Report, fields: Appointment<'_>) {
+    report.required("startTime", fields.start_time, "Choose a date and time.");
+    let start = report.timestamp("startTime", fields.start_time);
+    let end = report.timestamp("endTime", fields.end_time);
     if let (Some(start), Some(end)) = (start, end) {
         if end <= start {
             report.push("endTime", Code::Order, "The end must come after the start.");
         }
     }
-    report.listed("meetingLocationType", details.meeting_location_type.as_ref());
-    report.listed("appointmentStatus", details.appointment_status.as_ref());
-    if let Some(rrule) = details.rrule.as_deref() {
+    report.listed("meetingLocationType", fields.meeting_location_type);
+    report.listed("appointmentStatus", fields.appointment_status);
+    if let Some(rrule) = fields.rrule {
         if !is_rrule(rrule) {
             report.push(
                 "rrule",
@@ -102,7 +132,7 @@ fn details(report: &mut Report, details: &AppointmentDetails) {
                 "The repeat rule is not a valid RFC 5545 RRULE (like RRULE:FREQ=WEEKLY;COUNT=4).",
             );
         }
-        if details.ignore_free_slot_validation != Some(true) {
+        if fields.ignore_free_slot_validation != Some(true) {
             report.push(
                 "rrule",
                 Code::Conflict,

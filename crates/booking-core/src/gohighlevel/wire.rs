@@ -135,28 +135,6 @@ pub struct CreateAppointmentRequest {
     /// The contact (from the upsert).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
-    /// When, where and how.
-    #[serde(flatten)]
-    pub details: AppointmentDetails,
-}
-
-/// Body of `PUT /calendars/events/appointments/{eventId}`: the create fields less
-/// `locationId` and `contactId`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateAppointmentRequest {
-    /// The calendar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub calendar_id: Option<String>,
-    /// When, where and how.
-    #[serde(flatten)]
-    pub details: AppointmentDetails,
-}
-
-/// The fields creating and updating an appointment share.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppointmentDetails {
     /// Start, ISO 8601 with offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
@@ -188,6 +166,58 @@ pub struct AppointmentDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Skip minimum notice and date range (relay policy forbids visitors to set it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_date_range: Option<bool>,
+    /// `false` skips automations (forbidden to visitors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_notify: Option<bool>,
+    /// Skip slot validation (forbidden to visitors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_free_slot_validation: Option<bool>,
+    /// RFC 5545 recurrence, only with `ignoreFreeSlotValidation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rrule: Option<String>,
+}
+
+/// Body of `PUT /calendars/events/appointments/{eventId}`: the create fields less
+/// `locationId` and `contactId`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateAppointmentRequest {
+    /// The calendar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_id: Option<String>,
+    /// New start, ISO 8601 with offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// New end, ISO 8601 with offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where the meeting happens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_location_type: Option<MeetingLocationType>,
+    /// One of the calendar's location configurations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_location_id: Option<String>,
+    /// Use the location given here instead of the calendar's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_location_config: Option<bool>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_status: Option<AppointmentStatus>,
+    /// The team member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_user_id: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Skip minimum notice and date range (forbidden to visitors).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_date_range: Option<bool>,
     /// `false` skips automations (forbidden to visitors).
