@@ -88,16 +88,20 @@ fn utc(unix_seconds: i64) -> String {
     .to_utc_z()
 }
 
-/// `unix_seconds` written on the wall clock of `zone` (UTC when unknown).
-fn in_zone(unix_seconds: i64, zone: &str) -> String {
-    use booking_core::ZoneOffsets;
-    let offset_seconds = ChronoTz.offset_seconds(zone, unix_seconds).unwrap_or(0);
+/// `unix_seconds` written on the wall clock `offset_seconds` east of UTC.
+fn with_offset(unix_seconds: i64, offset_seconds: i32) -> String {
     Timestamp {
         unix_seconds,
         nanos: 0,
         offset_seconds,
     }
     .to_rfc3339_offset()
+}
+
+/// `unix_seconds` written on the wall clock of `zone` (UTC when unknown).
+fn in_zone(unix_seconds: i64, zone: &str) -> String {
+    use booking_core::ZoneOffsets;
+    with_offset(unix_seconds, ChronoTz.offset_seconds(zone, unix_seconds).unwrap_or(0))
 }
 
 fn start_of(text: Option<&str>) -> i64 {
@@ -222,14 +226,7 @@ impl Sandbox {
                 let offset = start.map_or(0, |t| t.offset_seconds);
                 let start = start.map_or(0, |t| t.unix_seconds);
                 let minutes = end.map_or(DEFAULT_MINUTES, |end| (end.unix_seconds - start) / 60);
-                let write = |unix_seconds| {
-                    Timestamp {
-                        unix_seconds,
-                        nanos: 0,
-                        offset_seconds: offset,
-                    }
-                    .to_rfc3339_offset()
-                };
+                let write = |unix_seconds| with_offset(unix_seconds, offset);
                 let reply = json!({
                     "calendarId": request.calendar_id,
                     "locationId": request.location_id,
@@ -263,14 +260,7 @@ impl Sandbox {
                 if let Some(end) = body.end_time.as_deref().and_then(parse_timestamp) {
                     booking.minutes = (end.unix_seconds - booking.start) / 60;
                 }
-                let write = |unix_seconds| {
-                    Timestamp {
-                        unix_seconds,
-                        nanos: 0,
-                        offset_seconds: offset,
-                    }
-                    .to_rfc3339_offset()
-                };
+                let write = |unix_seconds| with_offset(unix_seconds, offset);
                 (
                     200,
                     json!({
