@@ -13,8 +13,6 @@
 
 mod common;
 
-use std::fmt::Debug;
-
 use booking_core::calcom::{
     create_booking_request, create_phone_call_request, form_field, matches_phone_call_number,
     reschedule_booking_request, slots_query, validate_create_booking, validate_create_phone_call,
@@ -31,104 +29,10 @@ use serde_json::{json, Map, Value};
 // Table machinery
 // ---------------------------------------------------------------------------------------
 
-/// `None`: the row must pass. `Some((field, code))`: exactly that one error.
-type Expected = Option<(String, Code)>;
+#[path = "common/cases.rs"]
+mod cases;
 
-fn pass() -> Expected {
-    None
-}
-
-fn fail(field: impl Into<String>, code: Code) -> Expected {
-    Some((field.into(), code))
-}
-
-/// One row: a name for the failure report, a change to the valid request, the outcome.
-struct Case<R> {
-    name: String,
-    mutate: Box<dyn Fn(&mut R)>,
-    expected: Expected,
-}
-
-fn case<R: 'static>(name: impl Into<String>, mutate: impl Fn(&mut R) + 'static, expected: Expected) -> Case<R> {
-    Case {
-        name: name.into(),
-        mutate: Box::new(mutate),
-        expected,
-    }
-}
-
-/// Words a visitor should never read in an error message.
-const JARGON: &[&str] = &[
-    "regex",
-    "serde",
-    "pattern",
-    "deserializ",
-    "struct",
-    "enum",
-    "utf-16",
-    "option<",
-    "some(",
-    "unwrap",
-    "{",
-    "}",
-];
-
-/// Problems with the messages of `errors`, if any.
-fn message_problems(errors: &[FieldError]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for error in errors {
-        if error.message.trim().is_empty() {
-            problems.push(format!("{} has an empty message", error.field));
-        }
-        let lower = error.message.to_lowercase();
-        for word in JARGON {
-            if lower.contains(word) {
-                problems.push(format!("{} message {:?} contains {word:?}", error.field, error.message));
-            }
-        }
-    }
-    problems
-}
-
-fn pairs(errors: &[FieldError]) -> Vec<(String, Code)> {
-    errors.iter().map(|e| (e.field.clone(), e.code)).collect()
-}
-
-/// What is wrong with `errors` given `expected`, or `None`.
-fn judge(errors: &[FieldError], expected: &Expected) -> Option<String> {
-    let got = pairs(errors);
-    let want: Vec<(String, Code)> = expected.iter().cloned().collect();
-    let mut problems = message_problems(errors);
-    if got != want {
-        problems.insert(0, format!("expected {want:?}, got {got:?}"));
-    }
-    (!problems.is_empty()).then(|| problems.join("; "))
-}
-
-/// Checks that `base` passes, then every row; reports every wrong row at once.
-fn check<R: Clone + Debug>(table: &str, base: &R, cases: Vec<Case<R>>, validate: impl Fn(&R) -> Vec<FieldError>) {
-    let base_errors = validate(base);
-    assert!(
-        base_errors.is_empty(),
-        "{table}: the valid request must pass, got {:?}",
-        pairs(&base_errors)
-    );
-    assert!(!cases.is_empty(), "{table}: empty table");
-    let mut wrong = Vec::new();
-    for case in &cases {
-        let mut request = base.clone();
-        (case.mutate)(&mut request);
-        if let Some(problem) = judge(&validate(&request), &case.expected) {
-            wrong.push(format!("  {}: {problem}\n    request: {request:?}", case.name));
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "{table}: {} row(s) wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
-}
+use cases::*;
 
 /// Parses a JSON body the way the relay does, so that unlisted enum values arrive as
 /// `Unlisted` and reach validation.

@@ -12,8 +12,6 @@
 //! `email` and `dateTime` patterns themselves are checked character by character in
 //! `tests/patterns.rs`; here the question is how the validators report each rule.
 
-use std::fmt::Debug;
-
 use booking_core::iclosed::{
     create_call_request, form_field, matches_email_pattern, reschedule_call_request, validate_create_call,
     validate_reschedule_call, CreateCallRequest, RescheduleCallRequest, Settings, EMAIL_MAX_CHARS,
@@ -25,103 +23,10 @@ use booking_core::{Code, FieldError, FormField, VisitorForm};
 // Table machinery
 // ---------------------------------------------------------------------------------------
 
-/// `None`: the row must pass. `Some((field, code))`: exactly that one error.
-type Expected = Option<(&'static str, Code)>;
+#[path = "common/cases.rs"]
+mod cases;
 
-fn pass() -> Expected {
-    None
-}
-
-fn fail(field: &'static str, code: Code) -> Expected {
-    Some((field, code))
-}
-
-/// One row: a name for the failure report, a change to the valid request, the outcome.
-struct Case<R> {
-    name: String,
-    mutate: Box<dyn Fn(&mut R)>,
-    expected: Expected,
-}
-
-fn case<R: 'static>(name: impl Into<String>, mutate: impl Fn(&mut R) + 'static, expected: Expected) -> Case<R> {
-    Case {
-        name: name.into(),
-        mutate: Box::new(mutate),
-        expected,
-    }
-}
-
-/// Words a visitor should never read in an error message.
-const JARGON: &[&str] = &[
-    "regex",
-    "serde",
-    "pattern",
-    "deserializ",
-    "struct",
-    "enum",
-    "maxlength",
-    "minlength",
-    "option<",
-    "some(",
-    "unwrap",
-    "{",
-    "}",
-];
-
-fn message_problems(errors: &[FieldError]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for error in errors {
-        if error.message.trim().is_empty() {
-            problems.push(format!("{} has an empty message", error.field));
-        }
-        let lower = error.message.to_lowercase();
-        for word in JARGON {
-            if lower.contains(word) {
-                problems.push(format!("{} message {:?} contains {word:?}", error.field, error.message));
-            }
-        }
-    }
-    problems
-}
-
-fn pairs(errors: &[FieldError]) -> Vec<(&str, Code)> {
-    errors.iter().map(|e| (e.field.as_str(), e.code)).collect()
-}
-
-fn judge(errors: &[FieldError], expected: &Expected) -> Option<String> {
-    let got = pairs(errors);
-    let want: Vec<(&str, Code)> = expected.iter().copied().collect();
-    let mut problems = message_problems(errors);
-    if got != want {
-        problems.insert(0, format!("expected {want:?}, got {got:?}"));
-    }
-    (!problems.is_empty()).then(|| problems.join("; "))
-}
-
-/// Checks that `base` passes, then every row; reports every wrong row at once.
-fn check<R: Clone + Debug>(table: &str, base: &R, cases: Vec<Case<R>>, validate: impl Fn(&R) -> Vec<FieldError>) {
-    let base_errors = validate(base);
-    assert!(
-        base_errors.is_empty(),
-        "{table}: the valid request must pass, got {:?}",
-        pairs(&base_errors)
-    );
-    assert!(!cases.is_empty(), "{table}: empty table");
-    let mut wrong = Vec::new();
-    for case in &cases {
-        let mut request = base.clone();
-        (case.mutate)(&mut request);
-        if let Some(problem) = judge(&validate(&request), &case.expected) {
-            wrong.push(format!("  {}: {problem}\n    request: {request:?}", case.name));
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "{table}: {} row(s) wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
-}
+use cases::*;
 
 /// The errors as a sorted set of `(field, code)`, for requests that break several rules.
 fn error_set(errors: &[FieldError]) -> Vec<(String, String)> {
@@ -619,7 +524,7 @@ fn mapped_create_call_validates_and_carries_the_form() {
     assert_eq!(request.link_prefix, None);
     assert_eq!(
         pairs(&validate_create_call(&request)),
-        vec![("eventId", Code::Required)]
+        vec![("eventId".to_owned(), Code::Required)]
     );
 }
 
