@@ -1,1 +1,5 @@
-fn main() {}
+//! The wasm entry point: mounts every `[data-booking-widget]` element of the page.
+
+fn main() {
+    booking_widget::mount_all();
+}

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::calcom::{METADATA_KEY_MAX_LENGTH, METADATA_VALUE_MAX_LENGTH};
 use crate::time::{LocalDateTime, TimeError, Timestamp, ZoneOffsets};
 
 /// One visitor's form, provider-neutral. Strings are as typed; the mapping trims them
@@ -53,11 +54,58 @@ impl VisitorForm {
         (!joined.is_empty()).then_some(joined)
     }
 
+    /// What the page URL fills in (`name`, `first_name`, `last_name`, `email`, `phone`,
+    /// `notes`, `utm_*`). UTM parameters are kept within every provider's limits
+    /// (Cal.com `metadata`), so a long campaign tag never blocks a booking.
+    pub fn from_page_query(query: &[(String, String)]) -> Self {
+        let mut form = Self::default();
+        for (key, value) in query {
+            let value = value.trim();
+            match key.as_str() {
+                "name" => {
+                    let (first, last) = value.split_once(' ').unwrap_or((value, ""));
+                    form.first_name = first.to_owned();
+                    form.last_name = last.trim().to_owned();
+                }
+                "first_name" => form.first_name = value.to_owned(),
+                "last_name" => form.last_name = value.to_owned(),
+                "email" => form.email = value.to_owned(),
+                "phone" => form.phone = value.to_owned(),
+                "notes" => form.notes = value.to_owned(),
+                utm if utm.starts_with("utm_")
+                    && utm.encode_utf16().count() <= METADATA_KEY_MAX_LENGTH
+                    && !value.is_empty()
+                    && form.utm.len() < UTM_MAX_KEYS =>
+                {
+                    form.utm
+                        .insert(utm.to_owned(), truncate_utf16(value, METADATA_VALUE_MAX_LENGTH));
+                }
+                _ => {}
+            }
+        }
+        form
+    }
+
     /// Guests' addresses, trimmed, blanks dropped.
     pub fn guest_list(&self) -> Option<Vec<String>> {
         let guests: Vec<String> = self.guests.iter().filter_map(|g| filled(g)).collect();
         (!guests.is_empty()).then_some(guests)
     }
+}
+
+/// Most `utm_*` parameters kept from a page URL (five are standard; Cal.com takes 50
+/// metadata entries in all).
+pub const UTM_MAX_KEYS: usize = 10;
+
+/// `text` cut to at most `max` UTF-16 code units, never inside a character.
+fn truncate_utf16(text: &str, max: usize) -> String {
+    let mut units = 0;
+    text.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= max
+        })
+        .collect()
 }
 
 /// `text` trimmed, or `None` when nothing is left: what goes on the wire for an

@@ -1,0 +1,22 @@
+//! What the widget decides without a browser: its configuration from the embed's
+//! `data-*` attributes (a contract, `DESIGN.md` §2), the inputs each provider and flow
+//! shows, the requests a submission sends and what their replies mean, the calendar
+//! file, and which links it may follow.
+//!
+//! The widget crate only reads the DOM, calls `fetch` and renders; every decision it
+//! shows the visitor is made here and tested natively.
+
+mod calendar;
+mod config;
+mod controls;
+mod link;
+mod submit;
+
+pub use calendar::calendar_file;
+pub use config::{
+    Booking, Config, ConfigError, Flow, Provider, Settings, Theme, CALCOM_API, DEFAULT_DURATION_MINUTES,
+    DEFAULT_TIMEOUT_SECONDS,
+};
+pub use controls::{Control, InputKind};
+pub use link::{followable, reschedule_link, LinkRefused};
+pub use submit::{check, Failure, Method, Next, Problem, Request, Step, Submission, Success};

@@ -1,0 +1,582 @@
+//! One submission: the form checked with the provider's own rules, the requests it
+//! sends (GoHighLevel: the contact, then the appointment), and what each reply means
+//! to the visitor.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use super::config::{Config, Flow, Settings};
+use super::controls::Control;
+use crate::form::{BookingState, FormField, Outcome, VisitorForm};
+use crate::json::parse_response;
+use crate::rules::FieldError;
+use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
+use crate::{calcom, gohighlevel, iclosed, meetergo};
+
+/// HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+}
+
+impl Method {
+    /// As on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Post => "POST",
+            Self::Put => "PUT",
+        }
+    }
+}
+
+/// Which request of a submission a reply answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// GoHighLevel's contact upsert, before its appointment.
+    Contact,
+    /// The booking, reschedule or call itself.
+    Booking,
+}
+
+/// One request to send to the endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Which step it is.
+    pub step: Step,
+    /// Method.
+    pub method: Method,
+    /// The endpoint plus the provider's path.
+    pub url: String,
+    /// Headers besides `content-type` and `Idempotency-Key` (API versions, the
+    /// reschedule token).
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: String,
+}
+
+/// A broken rule placed for the visitor: next to an input, or above the form when no
+/// input of this flow can fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The input to change.
+    pub control: Option<Control>,
+    /// What to do, in plain English.
+    pub message: String,
+}
+
+/// What the next move is after a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Send this request (GoHighLevel's appointment after its contact).
+    Send(Request),
+    /// The submission succeeded.
+    Done(Success),
+}
+
+/// A finished submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Success {
+    /// What the provider answered.
+    pub outcome: Outcome,
+    /// When the booking starts (the provider's word, else what was asked); `None` for a call.
+    pub start: Option<Timestamp>,
+}
+
+impl Success {
+    /// The success view's heading and what happens next, for the visitor.
+    pub fn message(&self, flow: Flow) -> (&'static str, &'static str) {
+        match (self.outcome.state, flow) {
+            (BookingState::AwaitingVisitorConfirmation, _) => (
+                "Almost done: check your email",
+                "We sent you an email with a confirmation link. Your booking is confirmed once you open it.",
+            ),
+            (BookingState::AwaitingHostConfirmation, _) => (
+                "Requested: waiting for the host",
+                "The host confirms each booking. You will get an email as soon as they accept it.",
+            ),
+            (BookingState::CallRequested, _) => {
+                ("We are calling you", "Your phone will ring in a moment. Keep it close.")
+            }
+            (BookingState::Confirmed, Flow::Reschedule) => {
+                ("Your call is moved", "You will get an email with the new time.")
+            }
+            (BookingState::Confirmed, _) => ("Your call is booked", "You will get an email with the details."),
+        }
+    }
+}
+
+/// Why a submission failed. `Display` is the visitor's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The network failed before an answer (offline, DNS, CORS).
+    Offline,
+    /// No answer within `data-timeout`.
+    Timeout,
+    /// The provider refused fields (`400`/`422` with the error shape).
+    Rejected(Vec<Problem>),
+    /// The relay refused the reschedule token (`403`).
+    LinkExpired,
+    /// The booking or route does not exist (`404`).
+    NotFound,
+    /// Too many attempts (`429`).
+    RateLimited,
+    /// Another `4xx`.
+    Refused(u16),
+    /// A `5xx`.
+    Unavailable(u16),
+    /// A `2xx` whose body is not what the provider documents.
+    BadReply,
+}
+
+impl Failure {
+    /// A stable name for the `booking-widget:error` event's `detail.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Timeout => "timeout",
+            Self::Rejected(_) => "invalid",
+            Self::LinkExpired => "forbidden",
+            Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::Refused(_) => "client_error",
+            Self::Unavailable(_) => "server_error",
+            Self::BadReply => "bad_reply",
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Offline => f.write_str(
+                "We could not reach the booking service. Check your internet connection and try again; \
+                 what you typed is kept.",
+            ),
+            Self::Timeout => f.write_str(
+                "The booking service is taking too long to answer. Try again in a moment; \
+                 you will not be booked twice.",
+            ),
+            Self::Rejected(_) => f.write_str("Some details need a change: see the messages by the fields."),
+            Self::LinkExpired => f.write_str(
+                "This reschedule link is not valid. Open the link from your latest confirmation and try again.",
+            ),
+            Self::NotFound => f.write_str(
+                "The booking service does not know this booking or form. If it keeps happening, \
+                 please tell the site owner.",
+            ),
+            Self::RateLimited => f.write_str("Too many attempts in a short time. Wait a minute, then try again."),
+            Self::Refused(status) => write!(
+                f,
+                "The booking service turned this request down (error {status}). Check your details and try again."
+            ),
+            Self::Unavailable(status) => write!(
+                f,
+                "The booking service has a problem right now (error {status}). Try again in a moment; \
+                 you will not be booked twice."
+            ),
+            Self::BadReply => f.write_str(
+                "The booking service answered in a way we did not understand. Your booking may have gone \
+                 through: check your email before trying again.",
+            ),
+        }
+    }
+}
+
+/// Fields the relay fills from its operator's policy: the visitor cannot fix them, and
+/// the relay refuses a visitor who sends them.
+const RELAY_SUPPLIED: &[&str] = &["calApiKey", "yourPhoneNumber"];
+
+/// Stands in for a time the visitor has not chosen yet (or the call flow's none), so
+/// that every other rule can still be checked.
+const STAND_IN: Timestamp = Timestamp {
+    unix_seconds: 0,
+    nanos: 0,
+    offset_seconds: 0,
+};
+
+/// Every broken rule of `form` for this widget, placed on its inputs: what the
+/// visitor sees while typing.
+pub fn check(config: &Config, form: &VisitorForm, zones: &impl ZoneOffsets) -> Vec<Problem> {
+    match Submission::prepare(config, form, zones) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    }
+}
+
+/// A checked form, ready to send.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    config: Config,
+    form: VisitorForm,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+}
+
+impl Submission {
+    /// Checks `form` with the provider's rules for this flow: a submission to send, or
+    /// every broken rule.
+    pub fn prepare(config: &Config, form: &VisitorForm, zones: &impl ZoneOffsets) -> Result<Self, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let start = if config.flow == Flow::Call {
+            None
+        } else {
+            match form.start(zones) {
+                Ok(start) => Some(start),
+                Err(error) => {
+                    problems.push(Problem {
+                        control: Some(Control::of_time_error(&error)),
+                        message: error.to_string(),
+                    });
+                    None
+                }
+            }
+        };
+        let time_known = config.flow == Flow::Call || start.is_some();
+        // The wire rules still run without a valid time, so the visitor hears about
+        // every other field at once; their complaints about the time are dropped.
+        let when = start.unwrap_or(STAND_IN);
+        // GoHighLevel takes the calendar's slot length unless the embed names one.
+        let end = match (&config.settings, config.duration_minutes) {
+            (Settings::Gohighlevel(_), Some(minutes)) => when.later_in_zone(minutes, form.time_zone.trim(), zones),
+            _ => None,
+        };
+        let submission = Self {
+            config: config.clone(),
+            form: form.clone(),
+            start: Some(when),
+            end,
+        };
+        let shown = Control::for_flow(config.provider, config.flow);
+        for error in submission.wire_errors(zones) {
+            let control = submission
+                .control_of(&error.field)
+                .filter(|control| shown.contains(control));
+            if !time_known && matches!(control, Some(Control::Date | Control::Time | Control::TimeZone)) {
+                continue;
+            }
+            problems.push(Problem {
+                control,
+                message: error.message,
+            });
+        }
+        dedup(&mut problems);
+        if problems.is_empty() {
+            Ok(Self { start, ..submission })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The instant the visitor chose (`None` for a call).
+    pub fn start(&self) -> Option<Timestamp> {
+        self.start
+    }
+
+    /// The first request to send.
+    pub fn first(&self) -> Request {
+        match (&self.config.settings, self.config.flow) {
+            (Settings::Gohighlevel(settings), Flow::Book) => self.request(
+                Step::Contact,
+                Method::Post,
+                gohighlevel::UPSERT_CONTACT_PATH.to_owned(),
+                Some(gohighlevel::CONTACTS_API_VERSION),
+                json(&gohighlevel::upsert_contact_request(&self.form, settings)),
+            ),
+            _ => self.booking_request(None),
+        }
+    }
+
+    /// What a reply with `status` and `body` to the request of `step` means: the next
+    /// request, success, or the visitor's message.
+    pub fn answer(&self, step: Step, status: u16, body: &[u8]) -> Result<Next, Failure> {
+        if !(200..300).contains(&status) {
+            return Err(self.failure(status, body));
+        }
+        let outcome = match (&self.config.settings, self.config.flow, step) {
+            (Settings::Gohighlevel(_), Flow::Book, Step::Contact) => {
+                let reply: gohighlevel::UpsertContactResponse = parsed(body)?;
+                return Ok(Next::Send(self.booking_request(Some(&reply.contact.id))));
+            }
+            (_, _, Step::Contact) => return Err(Failure::BadReply),
+            (Settings::Iclosed(_), Flow::Book, _) => iclosed::create_call_outcome(&parsed(body)?),
+            (Settings::Iclosed(_), _, _) => iclosed::reschedule_call_outcome(&parsed(body)?),
+            (Settings::Gohighlevel(_), _, _) => gohighlevel::appointment_outcome(&parsed(body)?),
+            // meetergo always names the booking (appointment or provisional id); a reply
+            // that names none did not book anything the visitor can rely on.
+            (Settings::Meetergo(_), Flow::Book, _) => named(meetergo::create_booking_outcome(&parsed(body)?))?,
+            (Settings::Meetergo(_), _, _) => named(meetergo::reschedule_appointment_outcome(&parsed(body)?))?,
+            (Settings::Calcom(_), Flow::Call, _) => calcom::create_phone_call_outcome(&parsed(body)?),
+            (Settings::Calcom(_), _, _) => calcom::booking_outcome(&parsed(body)?),
+        };
+        let start = outcome.start.as_deref().and_then(parse_timestamp).or(self.start);
+        Ok(Next::Done(Success { outcome, start }))
+    }
+
+    /// The `detail` of the success event (contract: `DESIGN.md` §2), as JSON.
+    pub fn event_detail(&self, success: &Success) -> String {
+        serde_json::json!({
+            "provider": self.config.provider.key(),
+            "flow": self.config.flow.key(),
+            "bookingId": success.outcome.booking_id,
+            "start": success.start.map(|start| start.to_utc_z()),
+            "timeZone": crate::form::filled(&self.form.time_zone),
+            "email": crate::form::filled(&self.form.email),
+            "state": success.outcome.state,
+        })
+        .to_string()
+    }
+
+    /// The request that books, moves or calls; `contact_id` from GoHighLevel's upsert.
+    fn booking_request(&self, contact_id: Option<&str>) -> Request {
+        let form = &self.form;
+        let start = self.start.unwrap_or(STAND_IN);
+        let booking_id = self
+            .config
+            .booking
+            .as_ref()
+            .map(|booking| booking.id.as_str())
+            .unwrap_or_default();
+        let (method, path, version, body) = match (&self.config.settings, self.config.flow) {
+            (Settings::Iclosed(settings), Flow::Book) => (
+                Method::Post,
+                iclosed::CREATE_CALL_PATH.to_owned(),
+                None,
+                json(&iclosed::create_call_request(form, settings, &start)),
+            ),
+            (Settings::Iclosed(_), _) => (
+                Method::Put,
+                iclosed::RESCHEDULE_CALL_PATH.to_owned(),
+                None,
+                json(&iclosed::reschedule_call_request(
+                    form,
+                    booking_id.parse().unwrap_or_default(),
+                    &start,
+                )),
+            ),
+            (Settings::Gohighlevel(settings), Flow::Book) => (
+                Method::Post,
+                gohighlevel::CREATE_APPOINTMENT_PATH.to_owned(),
+                Some(gohighlevel::CALENDARS_API_VERSION),
+                json(&gohighlevel::create_appointment_request(
+                    form,
+                    settings,
+                    contact_id.unwrap_or_default(),
+                    &start,
+                    self.end.as_ref(),
+                )),
+            ),
+            (Settings::Gohighlevel(_), _) => (
+                Method::Put,
+                gohighlevel::update_appointment_path(booking_id),
+                Some(gohighlevel::CALENDARS_API_VERSION),
+                json(&gohighlevel::update_appointment_request(&start, self.end.as_ref())),
+            ),
+            (Settings::Meetergo(settings), Flow::Book) => (
+                Method::Post,
+                meetergo::CREATE_BOOKING_PATH.to_owned(),
+                None,
+                json(&meetergo::create_booking_request(form, settings, &start)),
+            ),
+            (Settings::Meetergo(_), _) => (
+                Method::Post,
+                meetergo::reschedule_appointment_path(booking_id),
+                None,
+                json(&meetergo::reschedule_appointment_request(&start)),
+            ),
+            (Settings::Calcom(settings), Flow::Book) => (
+                Method::Post,
+                calcom::CREATE_BOOKING_PATH.to_owned(),
+                Some(calcom::BOOKINGS_API_VERSION),
+                json(&calcom::create_booking_request(form, settings, &start)),
+            ),
+            (Settings::Calcom(_), Flow::Reschedule) => (
+                Method::Post,
+                calcom::reschedule_booking_path(booking_id),
+                Some(calcom::BOOKINGS_API_VERSION),
+                json(&calcom::reschedule_booking_request(form, &start)),
+            ),
+            (Settings::Calcom(settings), Flow::Call) => {
+                let (team_id, event_type_id) = call_ids(settings);
+                (
+                    Method::Post,
+                    calcom::create_phone_call_path(&team_id, &event_type_id),
+                    Some(calcom::EVENT_TYPES_API_VERSION),
+                    json(&calcom::create_phone_call_request(form)),
+                )
+            }
+        };
+        self.request(Step::Booking, method, path, version, body)
+    }
+
+    fn request(
+        &self,
+        step: Step,
+        method: Method,
+        path: String,
+        version: Option<&'static str>,
+        body: String,
+    ) -> Request {
+        let mut headers = Vec::new();
+        if let Some(version) = version {
+            let name = match self.config.settings {
+                Settings::Calcom(_) => calcom::API_VERSION_HEADER,
+                _ => "version",
+            };
+            headers.push((name, version.to_owned()));
+        }
+        if step == Step::Booking && self.config.flow == Flow::Reschedule {
+            if let Some(token) = self.config.booking.as_ref().and_then(|booking| booking.token.clone()) {
+                headers.push(("reschedule-token", token));
+            }
+        }
+        Request {
+            step,
+            method,
+            url: format!("{}{path}", self.config.endpoint),
+            headers,
+            body,
+        }
+    }
+
+    /// Every rule the provider's validators report for this form.
+    fn wire_errors(&self, zones: &impl ZoneOffsets) -> Vec<FieldError> {
+        let form = &self.form;
+        let start = self.start.unwrap_or(STAND_IN);
+        let booking_id = self
+            .config
+            .booking
+            .as_ref()
+            .map(|booking| booking.id.as_str())
+            .unwrap_or_default();
+        match (&self.config.settings, self.config.flow) {
+            (Settings::Iclosed(settings), Flow::Book) => {
+                iclosed::validate_create_call(&iclosed::create_call_request(form, settings, &start))
+            }
+            (Settings::Iclosed(_), _) => iclosed::validate_reschedule_call(&iclosed::reschedule_call_request(
+                form,
+                booking_id.parse().unwrap_or_default(),
+                &start,
+            )),
+            (Settings::Gohighlevel(settings), Flow::Book) => {
+                let mut errors =
+                    gohighlevel::validate_upsert_contact(&gohighlevel::upsert_contact_request(form, settings));
+                // The contact's id comes from the upsert's reply; any stand-in checks the rest.
+                let appointment =
+                    gohighlevel::create_appointment_request(form, settings, "contact", &start, self.end.as_ref());
+                errors.extend(gohighlevel::validate_create_appointment(&appointment));
+                errors
+            }
+            (Settings::Gohighlevel(_), _) => gohighlevel::validate_update_appointment(
+                booking_id,
+                &gohighlevel::update_appointment_request(&start, self.end.as_ref()),
+            ),
+            (Settings::Meetergo(settings), Flow::Book) => {
+                meetergo::validate_create_booking(&meetergo::create_booking_request(form, settings, &start))
+            }
+            (Settings::Meetergo(_), _) => {
+                meetergo::validate_reschedule_appointment(booking_id, &meetergo::reschedule_appointment_request(&start))
+            }
+            (Settings::Calcom(settings), Flow::Book) => {
+                calcom::validate_create_booking(&calcom::create_booking_request(form, settings, &start), zones)
+            }
+            (Settings::Calcom(_), Flow::Reschedule) => {
+                calcom::validate_reschedule_booking(booking_id, &calcom::reschedule_booking_request(form, &start))
+            }
+            (Settings::Calcom(settings), Flow::Call) => {
+                let (team_id, event_type_id) = call_ids(settings);
+                let mut errors = calcom::validate_create_phone_call(
+                    &team_id,
+                    &event_type_id,
+                    &calcom::create_phone_call_request(form),
+                );
+                errors.retain(|error| !RELAY_SUPPLIED.contains(&error.field.as_str()));
+                errors
+            }
+        }
+    }
+
+    /// The input a wire field belongs to, by the provider's own mapping.
+    fn control_of(&self, wire_field: &str) -> Option<Control> {
+        let field: Option<FormField> = match self.config.settings {
+            Settings::Iclosed(_) => iclosed::form_field(wire_field),
+            Settings::Gohighlevel(_) => gohighlevel::form_field(wire_field),
+            Settings::Meetergo(_) => meetergo::form_field(wire_field),
+            Settings::Calcom(_) => calcom::form_field(wire_field),
+        };
+        field.map(Control::of_field)
+    }
+
+    fn failure(&self, status: u16, body: &[u8]) -> Failure {
+        // Only `field` and `message` are read: a `code` this build does not know must
+        // not lose the message.
+        #[derive(Deserialize)]
+        struct ErrorBody {
+            errors: Vec<ReportedError>,
+        }
+        #[derive(Deserialize)]
+        struct ReportedError {
+            field: String,
+            message: String,
+        }
+        match status {
+            400 | 422 => match serde_json::from_slice::<ErrorBody>(body) {
+                Ok(reply) if !reply.errors.is_empty() => {
+                    let shown = Control::for_flow(self.config.provider, self.config.flow);
+                    let mut problems: Vec<Problem> = reply
+                        .errors
+                        .into_iter()
+                        .map(|error| Problem {
+                            control: self.control_of(&error.field).filter(|control| shown.contains(control)),
+                            message: error.message,
+                        })
+                        .collect();
+                    dedup(&mut problems);
+                    Failure::Rejected(problems)
+                }
+                _ => Failure::Refused(status),
+            },
+            403 => Failure::LinkExpired,
+            404 => Failure::NotFound,
+            408 => Failure::Timeout,
+            429 => Failure::RateLimited,
+            500..=599 => Failure::Unavailable(status),
+            _ => Failure::Refused(status),
+        }
+    }
+}
+
+fn call_ids(settings: &calcom::Settings) -> (String, String) {
+    let text = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+    (text(settings.team_id), text(settings.event_type_id))
+}
+
+fn json(body: &impl serde::Serialize) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
+fn named(outcome: Outcome) -> Result<Outcome, Failure> {
+    if outcome.booking_id.is_some() {
+        Ok(outcome)
+    } else {
+        Err(Failure::BadReply)
+    }
+}
+
+fn parsed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    parse_response(body).map_err(|_| Failure::BadReply)
+}
+
+/// One message per input and text: providers report some rules under two wire names.
+fn dedup(problems: &mut Vec<Problem>) {
+    let mut seen = Vec::new();
+    problems.retain(|problem| {
+        let key = (problem.control, problem.message.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
+}

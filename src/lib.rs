@@ -1,0 +1,64 @@
+//! The booking widget: Leptos views over `booking-core`, mounted into a shadow root on
+//! every `[data-booking-widget]` element of the page.
+//!
+//! Data flows one way: the visitor's typing → [`booking_core::VisitorForm`] →
+//! `booking_core::embed` (check, map to the provider's JSON) → `fetch` → the endpoint.
+
+mod fetch;
+mod intl;
+mod page;
+mod view;
+
+use booking_core::embed::Config;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+pub use intl::IntlZones;
+
+/// The widget's stylesheet, adopted by each shadow root (constructed stylesheets are
+/// not subject to a host page's `style-src`).
+const STYLE: &str = include_str!("../style/widget.css");
+
+/// Marks the host element of the embed.
+pub const SELECTOR: &str = "[data-booking-widget]";
+
+/// Mounts every widget of the page that is not mounted yet.
+pub fn mount_all() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let Ok(hosts) = document.query_selector_all(SELECTOR) else {
+        return;
+    };
+    for index in 0..hosts.length() {
+        if let Some(host) = hosts.get(index).and_then(|node| node.dyn_into::<HtmlElement>().ok()) {
+            if let Err(error) = mount(&host, index as usize) {
+                web_sys::console::error_2(&JsValue::from_str("booking-widget: could not mount"), &error);
+            }
+        }
+    }
+}
+
+/// Mounts one widget on `host` (the `index`-th of the page), reading its `data-*`
+/// attributes. A host that already has a shadow root is left alone.
+pub fn mount(host: &HtmlElement, index: usize) -> Result<(), JsValue> {
+    if host.shadow_root().is_some() {
+        return Ok(());
+    }
+    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let sheet = web_sys::CssStyleSheet::new()?;
+    sheet.replace_sync(STYLE)?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    let document = host.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let container: HtmlElement = document.create_element("div")?.dyn_into()?;
+    container.set_class_name("bw");
+    root.append_child(&container)?;
+
+    let config = Config::from_attributes(|name| host.get_attribute(name), &page::query());
+    let host = host.clone();
+    leptos::mount::mount_to(container, move || {
+        leptos::prelude::view! { <view::Widget config=config host=host index=index /> }
+    })
+    .forget();
+    Ok(())
+}

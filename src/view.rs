@@ -1,0 +1,479 @@
+//! The widget's views. Every decision they show (which inputs, which messages, what
+//! a reply means) comes from `booking_core::embed`; these only render and wire events.
+
+use booking_core::embed::{
+    calendar_file, check, reschedule_link, Config, ConfigError, Control, Failure, Flow, InputKind, Problem, Submission,
+};
+use booking_core::{Timestamp, VisitorForm};
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::fetch::{self, Booked};
+use crate::intl::{self, IntlZones};
+use crate::page::{self, Draft};
+
+/// How long the success view shows before the visitor is taken to a provider's page.
+const REDIRECT_DELAY_MS: i32 = 4_000;
+
+/// One widget: its form, or what is wrong with its embed.
+#[component]
+pub fn Widget(
+    /// The embed's configuration, or every mistake in it.
+    config: Result<Config, Vec<ConfigError>>,
+    /// The element the widget is mounted on (events are dispatched there).
+    host: HtmlElement,
+    /// Its place among the page's widgets (names its draft when it has no `id`).
+    index: usize,
+) -> impl IntoView {
+    match config {
+        Ok(config) => {
+            let draft = Draft::of(&host, &config, index);
+            view! { <BookingForm config=config host=host draft=draft /> }.into_any()
+        }
+        Err(errors) => view! { <ConfigErrors errors=errors /> }.into_any(),
+    }
+}
+
+/// An embed mistake, for the marketer: in the widget and in the console.
+#[component]
+fn ConfigErrors(
+    /// Every mistake found.
+    errors: Vec<ConfigError>,
+) -> impl IntoView {
+    for error in &errors {
+        page::console_error(&format!("booking-widget: {error}"));
+    }
+    view! {
+        <div class="bw-config" role="alert">
+            <p class="bw-config-title">"This booking form is not set up correctly."</p>
+            <ul>
+                {errors
+                    .into_iter()
+                    .map(|error| view! { <li><code>{error.attribute}</code>" "{error.message}</li> })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// What the success view shows.
+#[derive(Clone)]
+struct Done {
+    headline: &'static str,
+    detail: &'static str,
+    when: Option<String>,
+    booking_id: Option<String>,
+    calendar: Option<String>,
+    reschedule: Option<String>,
+    /// The provider's page: `Ok` when it will be followed, `Err` when refused.
+    provider_page: Option<Result<String, ()>>,
+}
+
+/// The visitor's form for one provider and flow.
+#[component]
+fn BookingForm(
+    /// The checked embed.
+    config: Config,
+    /// The element events are dispatched on.
+    host: HtmlElement,
+    /// Where the visitor's typing is kept across reloads.
+    draft: Draft,
+) -> impl IntoView {
+    let controls = Control::for_flow(config.provider, config.flow);
+    let zone_list = StoredValue::new(Vec::<String>::new());
+    let form = RwSignal::new({
+        let mut initial = draft
+            .load()
+            .unwrap_or_else(|| VisitorForm::from_page_query(&page::query()));
+        if initial.time_zone.is_empty() {
+            initial.time_zone = intl::browser_zone();
+        }
+        if controls.contains(&Control::TimeZone) {
+            zone_list.set_value(intl::zone_names(&initial.time_zone));
+        }
+        initial
+    });
+    let config = StoredValue::new(config);
+    let touched = RwSignal::new(Vec::<Control>::new());
+    let submitted = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<Failure>);
+    let server_problems = RwSignal::new(Vec::<Problem>::new());
+    let done = RwSignal::new(None::<Done>);
+    // The idempotency key of the last attempt and the form it sent: a retry of the
+    // same form reuses it, an edited form is a new submission.
+    let attempt = StoredValue::new(None::<(VisitorForm, String)>);
+    let problems = Memo::new(move |_| config.with_value(|config| form.with(|form| check(config, form, &IntlZones))));
+    let form_ref = NodeRef::<html::Form>::new();
+
+    {
+        let draft = draft.clone();
+        Effect::new(move |_| form.with(|form| draft.save(form)));
+    }
+
+    let message_for = move |control: Control| {
+        Memo::new(move |_| {
+            let server = server_problems.with(|problems| first_message(problems, Some(control)));
+            server.or_else(|| {
+                let shown = submitted.get() || touched.with(|touched| touched.contains(&control));
+                shown
+                    .then(|| problems.with(|problems| first_message(problems, Some(control))))
+                    .flatten()
+            })
+        })
+    };
+
+    let on_input = move |control: Control, value: String| {
+        form.update(|form| control.set(form, value));
+        touched.update(|touched| {
+            if !touched.contains(&control) {
+                touched.push(control);
+            }
+        });
+        server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
+        if matches!(failure.get_untracked(), Some(Failure::Rejected(_))) {
+            failure.set(None);
+        }
+    };
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        submitted.set(true);
+        let current = form.get_untracked();
+        let submission = match config.with_value(|config| Submission::prepare(config, &current, &IntlZones)) {
+            Ok(submission) => submission,
+            Err(problems) => {
+                focus_first_problem(form_ref, controls, &problems);
+                return;
+            }
+        };
+        let key = attempt
+            .with_value(|attempt| {
+                attempt
+                    .as_ref()
+                    .filter(|(sent, _)| *sent == current)
+                    .map(|(_, key)| key.clone())
+            })
+            .unwrap_or_else(new_key);
+        attempt.set_value(Some((current.clone(), key.clone())));
+        sending.set(true);
+        failure.set(None);
+        server_problems.set(Vec::new());
+        let config = config.get_value();
+        let host = host.clone();
+        let draft = draft.clone();
+        spawn_local(async move {
+            let result = fetch::submit(&submission, &key, config.timeout_seconds).await;
+            sending.set(false);
+            match result {
+                Ok(booked) => {
+                    draft.clear();
+                    let name = match config.flow {
+                        Flow::Book => "booked",
+                        Flow::Reschedule => "rescheduled",
+                        Flow::Call => "call-requested",
+                    };
+                    page::announce(&host, name, &submission.event_detail(&booked.success));
+                    done.set(Some(success_view(&config, &current, booked)));
+                }
+                Err(error) => {
+                    if let Failure::Rejected(problems) = &error {
+                        server_problems.set(problems.clone());
+                        focus_first_problem(form_ref, controls, problems);
+                    }
+                    let detail = serde_json::json!({
+                        "provider": config.provider.key(),
+                        "flow": config.flow.key(),
+                        "kind": error.kind(),
+                        "message": error.to_string(),
+                    });
+                    page::announce(&host, "error", &detail.to_string());
+                    failure.set(Some(error));
+                }
+            }
+        });
+    };
+
+    let submit_label = match config.with_value(|config| config.flow) {
+        Flow::Book => "Book call",
+        Flow::Reschedule => "Reschedule",
+        Flow::Call => "Call me",
+    };
+    let title = config.with_value(|config| match config.flow {
+        Flow::Book => "Book a call",
+        Flow::Reschedule => "Move your booking",
+        Flow::Call => "Get a call now",
+    });
+    let general = move || {
+        let unplaced = server_problems
+            .with(|problems| first_message(problems, None))
+            .or_else(|| {
+                submitted
+                    .get()
+                    .then(|| problems.with(|problems| first_message(problems, None)))
+                    .flatten()
+            });
+        failure
+            .with(|failure| failure.as_ref().map(ToString::to_string))
+            .or(unplaced)
+    };
+
+    view! {
+        {move || done.get().map(|done| view! { <SuccessView done=done /> })}
+        <form
+            class="bw-form"
+            novalidate
+            node_ref=form_ref
+            on:submit=on_submit
+            aria-label=title
+            hidden=move || done.with(Option::is_some)
+        >
+            <p class="bw-title">{title}</p>
+            <div class="bw-fields">
+                {controls
+                    .iter()
+                    .map(|&control| {
+                        view! {
+                            <FieldRow
+                                control=control
+                                form=form
+                                message=message_for(control)
+                                zones=zone_list
+                                on_input=on_input
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="bw-alert" role="alert" id="bw-alert" tabindex="-1">{general}</p>
+            <button
+                type="submit"
+                class="bw-submit"
+                disabled=move || sending.get()
+                aria-busy=move || sending.get().then_some("true")
+            >
+                {move || if sending.get() { "Sending…" } else { submit_label }}
+            </button>
+        </form>
+    }
+}
+
+/// One labelled input with its hint and message.
+#[component]
+fn FieldRow(
+    /// Which input.
+    control: Control,
+    /// The form it edits.
+    form: RwSignal<VisitorForm>,
+    /// The message shown by it, if any.
+    message: Memo<Option<String>>,
+    /// The browser's time zones (for the zone picker).
+    zones: StoredValue<Vec<String>>,
+    /// Called with each edit.
+    on_input: impl Fn(Control, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = control.name();
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let hint = control.hint();
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                message.with(Option::is_some).then_some(error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || message.with(Option::is_some).then_some("true");
+    let value = move || form.with(|form| control.value(form));
+    let input_handler = move |event| on_input(control, event_target_value(&event));
+    let wide = matches!(
+        control,
+        Control::Notes | Control::Reason | Control::Guests | Control::TimeZone
+    );
+
+    let input = match control.kind() {
+        InputKind::Input(kind) => view! {
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=control.autocomplete()
+                prop:value=value
+                on:input=input_handler
+                aria-invalid=invalid
+                aria-describedby=described_by
+            />
+        }
+        .into_any(),
+        InputKind::TextArea => view! {
+            <textarea
+                id=id
+                name=id
+                rows="3"
+                prop:value=value
+                on:input=input_handler
+                aria-invalid=invalid
+                aria-describedby=described_by
+            ></textarea>
+        }
+        .into_any(),
+        InputKind::TimeZoneSelect => {
+            // Options are written once, selected as they are created: the list is long,
+            // and re-rendering it on each keystroke would cost the visitor.
+            let chosen = form.with_untracked(|form| form.time_zone.clone());
+            view! {
+                <select
+                    id=id
+                    name=id
+                    on:change=input_handler
+                    aria-invalid=invalid
+                    aria-describedby=described_by
+                >
+                    {zones
+                        .get_value()
+                        .into_iter()
+                        .map(|zone| {
+                            let selected = zone == chosen;
+                            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <div class="bw-field" class:bw-wide=wide>
+            <label for=id>{control.label()}</label>
+            {hint.map(|hint| view! { <p class="bw-hint" id=hint_id>{hint}</p> })}
+            {input}
+            <p class="bw-error" id=error_id>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// The booked view: when, what the provider said (as text), the calendar file, the
+/// reschedule link, and the provider's page if it is safe to follow.
+#[component]
+fn SuccessView(
+    /// What to show.
+    done: Done,
+) -> impl IntoView {
+    view! {
+        <div class="bw-done" role="status">
+            <p class="bw-title">{done.headline}</p>
+            <p>{done.detail}</p>
+            {done.when.map(|when| view! { <p class="bw-when">{when}</p> })}
+            {done.booking_id.map(|id| view! { <p class="bw-ref">"Reference: "<span class="bw-id">{id}</span></p> })}
+            <p class="bw-actions">
+                {done.calendar.map(|url| view! { <a class="bw-button" href=url download="booking.ics">"Add to calendar"</a> })}
+                {done.reschedule.map(|url| view! { <a class="bw-link" href=url>"Reschedule"</a> })}
+            </p>
+            {done.provider_page.map(|page| match page {
+                Ok(url) => view! {
+                    <p class="bw-next">
+                        "Taking you to your confirmation page… "
+                        <a href=url>"Go now"</a>
+                    </p>
+                }
+                .into_any(),
+                Err(()) => view! {
+                    <p class="bw-next">
+                        "The booking service sent a confirmation page that is not a secure web address, so we did not open it."
+                    </p>
+                }
+                .into_any(),
+            })}
+        </div>
+    }
+}
+
+/// The success view's content for `booked`, and the move to the provider's page.
+fn success_view(config: &Config, form: &VisitorForm, booked: Booked) -> Done {
+    let Booked { success, token } = booked;
+    let (headline, detail) = success.message(config.flow);
+    let zone = form.time_zone.trim();
+    let when = success.start.and_then(|start| {
+        let described = intl::describe_instant(start.unix_millis() as f64, zone)?;
+        Some(format!("{described} ({zone})"))
+    });
+    let calendar = success.start.and_then(|start| {
+        let uid = success.outcome.booking_id.clone().unwrap_or_else(new_key);
+        let now = Timestamp {
+            unix_seconds: page::now_seconds(),
+            nanos: 0,
+            offset_seconds: 0,
+        };
+        let summary = format!("Call ({})", config.provider.name());
+        page::calendar_url(&calendar_file(&uid, &start, config.calendar_minutes(), &summary, &now))
+    });
+    let reschedule = success
+        .outcome
+        .booking_id
+        .as_deref()
+        .filter(|_| config.flow != Flow::Call)
+        .map(|id| {
+            let page = config.reschedule_url.clone().unwrap_or_else(page::current_page);
+            reschedule_link(&page, config.provider, id, token.as_deref())
+        });
+    let provider_page = success.outcome.link.as_deref().map(|link| {
+        if page::follow_later(link, REDIRECT_DELAY_MS) {
+            Ok(link.to_owned())
+        } else {
+            Err(())
+        }
+    });
+    Done {
+        headline,
+        detail,
+        when,
+        booking_id: success.outcome.booking_id,
+        calendar,
+        reschedule,
+        provider_page,
+    }
+}
+
+fn first_message(problems: &[Problem], control: Option<Control>) -> Option<String> {
+    problems
+        .iter()
+        .find(|problem| problem.control == control)
+        .map(|problem| problem.message.clone())
+}
+
+/// Moves focus to the first input (in the order shown) with a problem, or to the
+/// form's alert when no input can fix it.
+fn focus_first_problem(form_ref: NodeRef<html::Form>, controls: &[Control], problems: &[Problem]) {
+    let Some(form) = form_ref.get_untracked() else { return };
+    let target = controls
+        .iter()
+        .find(|control| problems.iter().any(|problem| problem.control == Some(**control)))
+        .map_or("bw-alert", |control| control.name());
+    if let Ok(Some(element)) = form.query_selector(&format!("#{target}")) {
+        if let Ok(element) = element.dyn_into::<HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}
+
+/// A fresh idempotency key (`crypto.randomUUID()`).
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
