@@ -470,10 +470,11 @@ fn focus_first_problem(form_ref: NodeRef<html::Form>, controls: &[Control], prob
     }
 }
 
-/// A fresh idempotency key (`crypto.randomUUID()`).
+/// A fresh idempotency key: `crypto.randomUUID()` (every browser the wasm runs in
+/// has it on https and localhost pages; elsewhere, a random number's digits).
 fn new_key() -> String {
     web_sys::window()
         .and_then(|window| window.crypto().ok())
         .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+        .unwrap_or_else(|| ((js_sys::Math::random() * 1e15) as u64).to_string())
 }

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
-use crate::json::parse_response;
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -566,8 +565,10 @@ fn named(outcome: Outcome) -> Result<Outcome, Failure> {
     }
 }
 
+/// A reply in the provider's documented shape. Plain `serde_json`: the visitor needs
+/// no path to the broken field, and the path tracker costs the wasm about 30 KB.
 fn parsed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    parse_response(body).map_err(|_| Failure::BadReply)
+    serde_json::from_slice(body).map_err(|_| Failure::BadReply)
 }
 
 /// One message per input and text: providers report some rules under two wire names.
