@@ -221,7 +221,7 @@ async fn handle(state: Arc<AppState>, route: Route, request: Request<Body>) -> R
         Err(error) => (error.into_response(), None),
     };
     tracing::info!(
-        provider = route.provider().name(),
+        provider = route.provider().key(),
         route = ?route,
         status = response.status().as_u16(),
         visitor = contact.as_deref().map(mask).unwrap_or_default(),

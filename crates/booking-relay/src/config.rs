@@ -384,7 +384,7 @@ impl Secrets {
             let key = env(variable)
                 .filter(|key| !key.trim().is_empty())
                 .ok_or(ConfigError::MissingSecret {
-                    provider: provider.name(),
+                    provider: provider.key(),
                     variable,
                 })?;
             keys.insert(provider, key);

@@ -10,34 +10,8 @@ use crate::config::Policy;
 use crate::error::RelayError;
 use crate::zones::ChronoTz;
 
-/// The four providers, by the name used in the relay's paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// iClosed.
-    Iclosed,
-    /// GoHighLevel.
-    Gohighlevel,
-    /// meetergo.
-    Meetergo,
-    /// Cal.com.
-    Calcom,
-}
-
-impl Provider {
-    /// The path prefix and config section name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Iclosed => "iclosed",
-            Self::Gohighlevel => "gohighlevel",
-            Self::Meetergo => "meetergo",
-            Self::Calcom => "calcom",
-        }
-    }
-
-    /// All four, in the order the docs list them.
-    pub const ALL: [Provider; 4] = [Self::Iclosed, Self::Gohighlevel, Self::Meetergo, Self::Calcom];
-}
+/// The four providers; `key()` is the relay's path prefix and config section name.
+pub use booking_core::embed::Provider;
 
 /// A request the relay accepted, with its path parameters.
 // One lives per request and none is stored, so the spread of variant sizes costs nothing.

@@ -29,7 +29,7 @@ impl Tokens {
 
     fn mac(&self, provider: Provider, booking_id: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes keys of any length");
-        mac.update(provider.name().as_bytes());
+        mac.update(provider.key().as_bytes());
         mac.update(b"\n");
         mac.update(booking_id.as_bytes());
         mac

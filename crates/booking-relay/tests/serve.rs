@@ -1929,7 +1929,7 @@ fn a_configured_provider_without_its_secret_is_refused_naming_the_variable() {
             );
             let message = error.to_string();
             assert!(message.contains(variable), "{message}");
-            assert!(message.contains(provider.name()), "{message}");
+            assert!(message.contains(provider.key()), "{message}");
         }
         // Another provider's secret does not stand in.
         let mut all_but_this = self::env();

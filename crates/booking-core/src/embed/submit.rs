@@ -333,12 +333,7 @@ impl Submission {
     fn booking_request(&self, contact_id: Option<&str>) -> Request {
         let form = &self.form;
         let start = self.start.unwrap_or(STAND_IN);
-        let booking_id = self
-            .config
-            .booking
-            .as_ref()
-            .map(|booking| booking.id.as_str())
-            .unwrap_or_default();
+        let booking_id = self.booking_id();
         let (method, path, version, body) = match (&self.config.settings, self.config.flow) {
             (Settings::Iclosed(settings), Flow::Book) => (
                 Method::Post,
@@ -441,16 +436,16 @@ impl Submission {
         }
     }
 
+    /// The id of the booking a reschedule moves (empty otherwise).
+    fn booking_id(&self) -> &str {
+        self.config.booking.as_ref().map_or("", |booking| booking.id.as_str())
+    }
+
     /// Every rule the provider's validators report for this form.
     fn wire_errors(&self, zones: &impl ZoneOffsets) -> Vec<FieldError> {
         let form = &self.form;
         let start = self.start.unwrap_or(STAND_IN);
-        let booking_id = self
-            .config
-            .booking
-            .as_ref()
-            .map(|booking| booking.id.as_str())
-            .unwrap_or_default();
+        let booking_id = self.booking_id();
         match (&self.config.settings, self.config.flow) {
             (Settings::Iclosed(settings), Flow::Book) => {
                 iclosed::validate_create_call(&iclosed::create_call_request(form, settings, &start))
