@@ -13,8 +13,6 @@ use booking_core::embed::Config;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
-pub use intl::IntlZones;
-
 /// The widget's stylesheet, adopted by each shadow root (constructed stylesheets are
 /// not subject to a host page's `style-src`).
 const STYLE: &str = include_str!("../style/widget.css");
