@@ -302,10 +302,10 @@ impl Config {
         let duration = positive_number(&get, "data-duration", &mut problems);
         let timeout_seconds = positive_number(&get, "data-timeout", &mut problems).unwrap_or(DEFAULT_TIMEOUT_SECONDS);
         let settings = match provider {
-            Provider::Iclosed => iclosed_settings(flow, &get, &mut problems),
-            Provider::Gohighlevel => gohighlevel_settings(flow, &get, &mut problems),
-            Provider::Meetergo => meetergo_settings(flow, duration, &get, &mut problems),
-            Provider::Calcom => calcom_settings(flow, &get, &mut problems),
+            Provider::Iclosed => settings_for_iclosed(flow, &get, &mut problems),
+            Provider::Gohighlevel => settings_for_gohighlevel(flow, &get, &mut problems),
+            Provider::Meetergo => settings_for_meetergo(flow, duration, &get, &mut problems),
+            Provider::Calcom => settings_for_calcom(flow, &get, &mut problems),
         };
         let theme = theme(&get, &mut problems);
         let reschedule_url = get("data-reschedule-url").and_then(|url| {
@@ -438,7 +438,7 @@ fn id_number(get: &impl Fn(&str) -> Option<String>, attribute: &'static str, pro
     }
 }
 
-fn iclosed_settings(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_iclosed(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
     let settings = iclosed::Settings {
         event_id: id_number(get, "data-event-id", problems),
         link_prefix: get("data-link-prefix"),
@@ -452,7 +452,7 @@ fn iclosed_settings(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems:
     Settings::Iclosed(settings)
 }
 
-fn gohighlevel_settings(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_gohighlevel(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
     let mut required = |attribute: &'static str, what: &str| {
         let value = get(attribute);
         if flow == Flow::Book && value.is_none() {
@@ -466,7 +466,7 @@ fn gohighlevel_settings(flow: Flow, get: &impl Fn(&str) -> Option<String>, probl
     })
 }
 
-fn meetergo_settings(
+fn settings_for_meetergo(
     flow: Flow,
     duration: Option<u32>,
     get: &impl Fn(&str) -> Option<String>,
@@ -517,7 +517,7 @@ fn meetergo_settings(
     })
 }
 
-fn calcom_settings(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_calcom(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
     let settings = calcom::Settings {
         event_type_id: id_number(get, "data-event-type-id", problems),
         event_type_slug: get("data-event-type-slug"),
