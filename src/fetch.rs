@@ -1,7 +1,7 @@
 //! The thin fetch layer: one request of a submission to the configured endpoint, with
 //! its `Idempotency-Key` and a timeout; what comes back goes to `booking-core`.
 
-use booking_core::embed::{Failure, Method, Next, Request, Submission, Success};
+use booking_core::embed::{Failure, Method, Next, Request, Step, Submission, Success};
 use gloo_net::http::RequestBuilder;
 
 /// Response header carrying the relay's proof for a later reschedule.
@@ -23,8 +23,8 @@ pub async fn submit(submission: &Submission, key: &str, timeout_seconds: u32) ->
     let mut token = None;
     loop {
         let step_key = match request.step {
-            booking_core::embed::Step::Contact => format!("{key}-contact"),
-            booking_core::embed::Step::Booking => key.to_owned(),
+            Step::Contact => format!("{key}-contact"),
+            Step::Booking => key.to_owned(),
         };
         let (status, reply_token, body) = send(&request, &step_key, timeout_seconds).await?;
         token = reply_token.or(token);
