@@ -46,15 +46,16 @@ class Relay {
     this.log = "";
   }
 
+  /** Starts the sandbox, unless it is running already. */
   async start() {
+    if (this.running) return;
     const child = spawn(RELAY_BIN, ["sandbox", "--addr", `127.0.0.1:${this.port}`], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.on("data", (chunk) => (this.log += chunk));
     child.stderr.on("data", (chunk) => (this.log += chunk));
     this.process = child;
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if (child.exitCode !== null) break;
+    for (let attempt = 0; attempt < 100 && this.running; attempt++) {
       try {
         await this.requests();
         return;
@@ -65,11 +66,14 @@ class Relay {
     throw new Error(`booking-relay sandbox did not answer on ${this.url}:\n${this.log}`);
   }
 
+  get running() {
+    return this.process !== null && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
   async stop() {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
+    if (!this.running) return;
+    const exited = once(this.process, "exit");
+    this.process.kill("SIGTERM");
     await exited;
   }
 
@@ -87,14 +91,15 @@ class Relay {
 }
 
 /**
- * Forwards everything to the relay; `slowNext(count, ms)` holds back the answers to the
- * next `count` writes for `ms` after the relay gave them, the way a slow upstream looks
- * to the browser: the booking is made, the visitor's fetch times out first.
+ * Forwards everything to the relay; `hold({ count, ms, path })` holds back the answers
+ * to the next `count` writes (whose path ends with `path`, if given) for `ms` after the
+ * relay gave them, the way a slow upstream looks to the browser: the booking is made,
+ * the visitor's fetch times out first.
  */
 class SlowLink {
   constructor(relay) {
     this.relay = relay;
-    this.held = { count: 0, ms: 0 };
+    this.held = { count: 0, ms: 0, path: "" };
     this.server = http.createServer((request, response) => this.forward(request, response));
   }
 
@@ -102,14 +107,15 @@ class SlowLink {
     this.url = await listen(this.server);
   }
 
-  slowNext(count, ms) {
-    this.held = { count, ms };
+  hold({ count = 1, ms, path = "" }) {
+    this.held = { count, ms, path };
   }
 
   forward(request, response) {
     const write = request.method === "POST" || request.method === "PUT";
-    const delay = write && this.held.count > 0 ? this.held.ms : 0;
-    if (delay) this.held.count -= 1;
+    const held = write && this.held.count > 0 && request.url.endsWith(this.held.path);
+    const delay = held ? this.held.ms : 0;
+    if (held) this.held.count -= 1;
     const upstream = http.request(
       `${this.relay.url}${request.url}`,
       { method: request.method, headers: request.headers },
