@@ -297,7 +297,10 @@ fn FieldRow(
         }
     };
     let invalid = move || message.with(Option::is_some).then_some("true");
-    let value = move || form.with(|form| control.value(form));
+    // Written once (the restored draft); after that only the visitor changes it. Written
+    // on each edit, it would clear a date or time input mid-typing: those read "" until
+    // complete, and setting "" back wipes the segments already typed.
+    let value = form.with_untracked(|form| control.value(form));
     let input_handler = move |event| on_input(control, event_target_value(&event));
     let wide = matches!(
         control,
@@ -373,8 +376,16 @@ fn SuccessView(
     /// What to show.
     done: Done,
 ) -> impl IntoView {
+    // The form, and the button that had focus, are hidden now: focus moves to the news,
+    // so a screen reader reads it and the next Tab starts from here.
+    let container = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(element) = container.get() {
+            let _ = element.focus();
+        }
+    });
     view! {
-        <div class="bw-done" role="status">
+        <div class="bw-done" role="status" tabindex="-1" node_ref=container>
             <p class="bw-title">{done.headline}</p>
             <p>{done.detail}</p>
             {done.when.map(|when| view! { <p class="bw-when">{when}</p> })}

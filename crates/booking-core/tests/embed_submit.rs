@@ -759,7 +759,7 @@ fn calcom_call_never_shows_the_visitor_the_relays_own_fields() {
             problem(Some(Control::Email), EMAIL_MESSAGE),
             problem(
                 Some(Control::Phone),
-                "Enter the number with + and the country code and no spaces, like +12125550100."
+                "Enter the number with + and the country code, like +12125550100."
             ),
         ]
     );

@@ -182,7 +182,7 @@ pub fn validate_create_phone_call(
         report.push(
             "numberToCall",
             Code::Format,
-            "Enter the number with + and the country code and no spaces, like +12125550100.",
+            "Enter the number with + and the country code, like +12125550100.",
         );
     }
     report.required("calApiKey", request.cal_api_key.as_deref(), SITE_OWNER);
