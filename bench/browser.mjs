@@ -1,0 +1,267 @@
+// The browser half of bench/run: ready-to-type (floor page and widget page, cold
+// loads under throttling) and keystroke → message latency, in headless Chromium driven
+// over the DevTools protocol. Prints `key=value` lines on stdout (bench/run reads them),
+// progress on stderr.
+//
+//   node bench/browser.mjs            (needs dist/ built; see bench/README.md)
+//
+// Environment: CHROMIUM (/usr/bin/chromium), BENCH_LOADS (7), BENCH_KEYSTROKES (200).
+import { chromium } from "playwright-core";
+import { startServer } from "./serve.mjs";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const LOADS = Number(process.env.BENCH_LOADS ?? 7);
+const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
+
+// The throttling: 4x slower CPU, 150 ms added round trip, 1.6 Mbps both ways.
+export const CPU_SLOWDOWN = 4;
+export const NETWORK = { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 200_000 };
+
+const t0 = Date.now();
+const log = (message) => process.stderr.write(`bench: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${message}\n`);
+
+/**
+ * Runs in every page before its own scripts. `window.__bench.ready` resolves with
+ * `performance.now()` (ms since navigation start) at the first moment the first
+ * `<input>` of the form exists, is connected, rendered (checkVisibility) and not
+ * disabled: in the document (the floor) or in the open shadow root of the first
+ * `[data-booking-widget]` (the widget). It is checked whenever a MutationObserver sees
+ * the document or any shadow root change, so the time is that of the microtask after
+ * the change (for the widget, the end of the mount).
+ */
+function readyProbe() {
+  let resolve;
+  const ready = new Promise((r) => (resolve = r));
+  window.__bench = { ready };
+  let done = false;
+  const observers = [];
+  const firstInput = () => {
+    const host = document.querySelector("[data-booking-widget]");
+    const root = host ? host.shadowRoot : document;
+    return root ? root.querySelector("input") : null;
+  };
+  const check = () => {
+    if (done) return;
+    const input = firstInput();
+    if (input && input.isConnected && !input.disabled && input.checkVisibility()) {
+      const at = performance.now();
+      done = true;
+      for (const observer of observers) observer.disconnect();
+      resolve(at);
+    }
+  };
+  const observe = (node) => {
+    const observer = new MutationObserver(check);
+    observer.observe(node, { childList: true, subtree: true, attributes: true });
+    observers.push(observer);
+  };
+  observe(document);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attachShadow.apply(this, args);
+    if (!done) observe(root);
+    return root;
+  };
+  document.addEventListener("DOMContentLoaded", check);
+  window.addEventListener("load", check);
+}
+
+async function throttledPage(browser, { network }) {
+  // A fresh context per load: its own HTTP cache, connections and storage.
+  const context = await browser.newContext({
+    viewport: { width: 800, height: 1000 },
+    locale: "en-US",
+    timezoneId: "America/New_York",
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  if (network) await cdp.send("Network.emulateNetworkConditions", NETWORK);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+  await page.addInitScript(readyProbe);
+  return { context, page, problems };
+}
+
+/** One cold load of `url` under the full throttling; ms from navigation start to ready. */
+async function readyOnce(browser, url) {
+  const { context, page, problems } = await throttledPage(browser, { network: true });
+  try {
+    await page.goto(url, { waitUntil: "commit", timeout: 60_000 });
+    let timer;
+    const ready = await Promise.race([
+      page.evaluate(() => window.__bench.ready),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${url}: no input ready after 60 s`)), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (problems.length) throw new Error(`${url} logged errors:\n${problems.join("\n")}`);
+    return ready;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The keystrokes: a valid address and, in turn, one-character edits of it that make it
+ * invalid (a trailing dot, a missing @, a space…), so that every input shows or hides
+ * the Email message: 200 inputs, the message appears on half of them and disappears on
+ * the other half.
+ */
+const VALID = "ada.lovelace@example.com";
+const INVALID = [
+  "ada.lovelace@example.com.",
+  "ada.lovelace@examplecom",
+  "ada.lovelace@@example.com",
+  "ada.lovelace@example.com-",
+  "ada lovelace@example.com",
+  "ada.lovelaceexample.com",
+  "ada.lovelace@example..com",
+  "ada.lovelace@-example.com",
+];
+
+/**
+ * Runs in the page: sets the Email input's value and dispatches `input` (what a key
+ * press does), and times each until `#email-error` shows or hides its message. The
+ * message is checked synchronously right after dispatch (counted in `synchronous`),
+ * else the time is taken in a MutationObserver on the message, which runs as a
+ * microtask after the change (so at most a few microtasks late). Between inputs, all
+ * queued work is let finish (a MessageChannel task) and a frame is rendered, as
+ * between a person's key presses.
+ */
+async function typeInPage({ valid, invalid, count }) {
+  const root = document.querySelector("[data-booking-widget]").shadowRoot;
+  const input = root.querySelector("#email");
+  const message = root.querySelector("#email-error");
+  if (!input || !message) throw new Error("no #email or #email-error in the widget");
+  const settle = () =>
+    new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
+    });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const shown = () => message.textContent.trim() !== "";
+  const type = (value) => {
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+
+  input.focus();
+  type(valid); // the field is touched now: its message shows as soon as it is wrong
+  await settle();
+  await frame();
+  if (shown()) throw new Error(`a message for ${valid}: ${message.textContent}`);
+
+  const times = [];
+  let synchronous = 0;
+  const texts = new Set();
+  for (let i = 0; i < count; i++) {
+    const value = i % 2 === 0 ? invalid[(i / 2) % invalid.length] : valid;
+    const expected = i % 2 === 0;
+    let at = null;
+    const observer = new MutationObserver(() => {
+      if (at === null && shown() === expected) at = performance.now();
+    });
+    observer.observe(message, { childList: true, characterData: true, subtree: true });
+    const start = performance.now();
+    type(value);
+    if (shown() === expected) {
+      at = performance.now();
+      synchronous += 1;
+    }
+    await settle();
+    observer.disconnect();
+    if (at === null) throw new Error(`input ${i} (${JSON.stringify(value)}): the message did not ${expected ? "show" : "hide"}`);
+    times.push(at - start);
+    if (expected) texts.add(message.textContent.trim());
+    await frame();
+  }
+  return { times, synchronous, texts: [...texts] };
+}
+
+async function keystrokes(browser, url) {
+  const { context, page, problems } = await throttledPage(browser, { network: false });
+  try {
+    await page.goto(url, { waitUntil: "commit" });
+    await page.evaluate(() => window.__bench.ready);
+    const result = await page.evaluate(typeInPage, { valid: VALID, invalid: INVALID, count: KEYSTROKES });
+    if (problems.length) throw new Error(`the widget page logged errors:\n${problems.join("\n")}`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (values) => quantile(values, 0.5);
+/** Nearest-rank quantile (p95 of 200 values is the 190th smallest). */
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+const ms = (value) => value.toFixed(2);
+
+async function main() {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  try {
+    const floorUrl = `${server.origin}/floor.html`;
+    const widgetUrl = `${server.origin}/widget.html`;
+    // One load of each first, not counted (the browser's own first-use costs), then
+    // floor and widget in turn, so that a busy moment of the machine hits both alike.
+    log("ready-to-type: a warm-up load of each page (not counted)");
+    await readyOnce(browser, floorUrl);
+    await readyOnce(browser, widgetUrl);
+    const floor = [];
+    const widget = [];
+    for (let i = 0; i < LOADS; i++) {
+      floor.push(await readyOnce(browser, floorUrl));
+      widget.push(await readyOnce(browser, widgetUrl));
+      log(`ready-to-type load ${i + 1}/${LOADS}: floor ${floor.at(-1).toFixed(0)} ms, widget ${widget.at(-1).toFixed(0)} ms`);
+    }
+    log(`keystrokes: ${KEYSTROKES} inputs in the Email field at ${CPU_SLOWDOWN}x CPU`);
+    const typed = await keystrokes(browser, widgetUrl);
+
+    const floorMedian = median(floor);
+    const widgetMedian = median(widget);
+    const out = {
+      chromium: browser.version(),
+      loads: LOADS,
+      floor_ready_ms: floorMedian.toFixed(0),
+      floor_ready_all: floor.map((x) => x.toFixed(0)).join(","),
+      widget_ready_ms: widgetMedian.toFixed(0),
+      widget_ready_all: widget.map((x) => x.toFixed(0)).join(","),
+      ready_ratio: (widgetMedian / floorMedian).toFixed(2),
+      floor_page_br: server.brotliBytes("/floor.html"),
+      widget_page_br: server.brotliBytes("/widget.html"),
+      keystrokes: typed.times.length,
+      keystroke_p50_ms: ms(quantile(typed.times, 0.5)),
+      keystroke_p95_ms: ms(quantile(typed.times, 0.95)),
+      keystroke_max_ms: ms(Math.max(...typed.times)),
+      keystroke_synchronous: typed.synchronous,
+      keystroke_messages: typed.texts.join(" | "),
+    };
+    for (const [key, value] of Object.entries(out)) console.log(`${key}=${value}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();
