@@ -215,3 +215,19 @@ test("a 503, then a 429, each get their own message; the form survives both", as
   await succeeded(form);
   assert.equal((await stack.relay.requests()).length, 1);
 });
+
+test("changing one part of a typed date or time keeps the other parts", async () => {
+  // A date or time input reads "" while a part is being retyped; the widget must not
+  // write that "" back, which would wipe what the visitor typed before.
+  const { form } = await openWidget("calcom");
+  await fill(form, { Date: "2030-03-12", Time: "10:30" });
+  const date = form.getByLabel("Date", { exact: true });
+  await date.focus(); // the month part
+  await date.page().keyboard.type("04");
+  assert.equal(await date.inputValue(), "2030-04-12");
+  const time = form.getByLabel("Time", { exact: true });
+  await time.focus(); // the hour part
+  await time.page().keyboard.type("09");
+  assert.equal(await time.inputValue(), "09:30");
+  assert.deepEqual(await values(form, ["Date", "Time"]), { Date: "2030-04-12", Time: "09:30" });
+});
