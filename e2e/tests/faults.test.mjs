@@ -71,7 +71,7 @@ test("a double click books once", async () => {
 });
 
 test("ten rapid clicks book once, and the button says it is sending", async () => {
-  stack.slow.hold({ ms: 1_000 });
+  stack.slow.hold({ ms: 3_000 });
   const { page, form, problems } = await openWidget("calcom", { slow: true });
   const sent = watchWrites(page);
   await fill(form, visitorFor("calcom", "book", WHEN));
