@@ -316,16 +316,28 @@ impl Submission {
 
     /// The `detail` of the success event (contract: `DESIGN.md` §2), as JSON.
     pub fn event_detail(&self, success: &Success) -> String {
-        serde_json::json!({
-            "provider": self.config.provider.key(),
-            "flow": self.config.flow.key(),
-            "bookingId": success.outcome.booking_id,
-            "start": success.start.map(|start| start.to_utc_z()),
-            "timeZone": crate::form::filled(&self.form.time_zone),
-            "email": crate::form::filled(&self.form.email),
-            "state": success.outcome.state,
+        // A struct rather than `json!`: no `Value` map in the wasm. Fields in the order
+        // `json!` wrote them (sorted), so the text is the same.
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Detail<'a> {
+            booking_id: Option<&'a str>,
+            email: Option<String>,
+            flow: &'static str,
+            provider: &'static str,
+            start: Option<String>,
+            state: BookingState,
+            time_zone: Option<String>,
+        }
+        json(&Detail {
+            booking_id: success.outcome.booking_id.as_deref(),
+            email: crate::form::filled(&self.form.email),
+            flow: self.config.flow.key(),
+            provider: self.config.provider.key(),
+            start: success.start.map(|start| start.to_utc_z()),
+            state: success.outcome.state,
+            time_zone: crate::form::filled(&self.form.time_zone),
         })
-        .to_string()
     }
 
     /// The request that books, moves or calls; `contact_id` from GoHighLevel's upsert.
