@@ -3,7 +3,6 @@
 //! data ships in the wasm.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use booking_core::ZoneOffsets;
 use js_sys::{Array, Object, Reflect};
@@ -31,8 +30,9 @@ extern "C" {
 
 thread_local! {
     /// One offset formatter per zone: building one costs far more than using it, and
-    /// validation asks on every keystroke.
-    static OFFSET_FORMATS: RefCell<HashMap<String, Option<ZoneFormat>>> = RefCell::new(HashMap::new());
+    /// validation asks on every keystroke. A list, not a `HashMap`: a visitor uses a
+    /// zone or two, and the hasher and table cost the wasm a few KB.
+    static OFFSET_FORMATS: RefCell<Vec<(String, Option<ZoneFormat>)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn options(pairs: &[(&str, &str)]) -> JsValue {
@@ -54,14 +54,19 @@ impl ZoneOffsets for IntlZones {
         }
         OFFSET_FORMATS.with(|formats| {
             let mut formats = formats.borrow_mut();
-            let format = formats.entry(zone.to_owned()).or_insert_with(|| {
-                ZoneFormat::new(
-                    &JsValue::from_str("en-US"),
-                    &options(&[("timeZone", zone), ("timeZoneName", "longOffset")]),
-                )
-                .ok()
-            });
-            let parts = format.as_ref()?.format_to_parts(unix_seconds as f64 * 1000.0);
+            let index = match formats.iter().position(|(known, _)| known == zone) {
+                Some(index) => index,
+                None => {
+                    let format = ZoneFormat::new(
+                        &JsValue::from_str("en-US"),
+                        &options(&[("timeZone", zone), ("timeZoneName", "longOffset")]),
+                    )
+                    .ok();
+                    formats.push((zone.to_owned(), format));
+                    formats.len() - 1
+                }
+            };
+            let parts = formats[index].1.as_ref()?.format_to_parts(unix_seconds as f64 * 1000.0);
             parts.iter().find_map(|part| {
                 let kind = Reflect::get(&part, &JsValue::from_str("type")).ok()?.as_string()?;
                 (kind == "timeZoneName")

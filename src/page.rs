@@ -67,7 +67,7 @@ impl Draft {
     /// What the visitor had typed before a reload.
     pub fn load(&self) -> Option<VisitorForm> {
         let text = Self::storage()?.get_item(&self.key).ok()??;
-        serde_json::from_str(&text).ok()
+        booking_core::json::read_json(text.as_bytes())
     }
 
     /// Keeps `form` (storage full or blocked: the form still works, unsaved).

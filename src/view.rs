@@ -188,13 +188,21 @@ fn BookingForm(
                         server_problems.set(problems.clone());
                         focus_first_problem(form_ref, controls, problems);
                     }
-                    let detail = serde_json::json!({
-                        "provider": config.provider.key(),
-                        "flow": config.flow.key(),
-                        "kind": error.kind(),
-                        "message": error.to_string(),
-                    });
-                    page::announce(&host, "error", &detail.to_string());
+                    // Keys sorted, as `json!` wrote them; a struct keeps `Value` out of the wasm.
+                    #[derive(serde::Serialize)]
+                    struct Detail {
+                        flow: &'static str,
+                        kind: &'static str,
+                        message: String,
+                        provider: &'static str,
+                    }
+                    let detail = Detail {
+                        flow: config.flow.key(),
+                        kind: error.kind(),
+                        message: error.to_string(),
+                        provider: config.provider.key(),
+                    };
+                    page::announce(&host, "error", &serde_json::to_string(&detail).unwrap_or_default());
                     failure.set(Some(error));
                 }
             }

@@ -38,6 +38,28 @@ pub struct VisitorForm {
     pub utm: BTreeMap<String, String>,
 }
 
+/// The draft the widget keeps in `sessionStorage` (written by `Serialize`), read back
+/// as `Deserialize` would: every field present, of its type.
+impl crate::json::FromJson for VisitorForm {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Some(Self {
+            first_name: fields.get("first_name")?,
+            last_name: fields.get("last_name")?,
+            email: fields.get("email")?,
+            phone: fields.get("phone")?,
+            company: fields.get("company")?,
+            notes: fields.get("notes")?,
+            guests: fields.get("guests")?,
+            reason: fields.get("reason")?,
+            date: fields.get("date")?,
+            time: fields.get("time")?,
+            time_zone: fields.get("time_zone")?,
+            utm: fields.get("utm")?,
+        })
+    }
+}
+
 impl VisitorForm {
     /// The instant the visitor chose: `date` and `time` read in `time_zone`.
     pub fn start(&self, offsets: &impl ZoneOffsets) -> Result<Timestamp, TimeError> {

@@ -198,6 +198,22 @@ macro_rules! listed_enum {
             Unlisted(String),
         }
 
+        impl $name {
+            /// The variant written `text` on the wire ([`Self::Unlisted`] when unpublished).
+            pub fn from_wire(text: &str) -> Self {
+                match text {
+                    $($wire => Self::$variant,)+
+                    other => Self::Unlisted(other.to_owned()),
+                }
+            }
+        }
+
+        impl $crate::json::FromJson for $name {
+            fn from_json(value: &serde_json::Value) -> Option<Self> {
+                value.as_str().map(Self::from_wire)
+            }
+        }
+
         impl $crate::rules::Listed for $name {
             const PUBLISHED: &'static [&'static str] = &[$($wire),+];
             fn unlisted(&self) -> Option<&str> {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::json::{Fields, FromJson};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -401,4 +402,77 @@ pub struct PhoneCall {
     /// The agent's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
+}
+
+// The replies as the widget reads them (see `crate::json::FromJson`).
+
+impl FromJson for BookingResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            status: fields.get("status")?,
+            data: fields.get("data")?,
+        })
+    }
+}
+
+impl FromJson for BookingData {
+    fn from_json(value: &Value) -> Option<Self> {
+        // `untagged`: one booking (an object), else the occurrences (an array).
+        FromJson::from_json(value)
+            .map(Self::One)
+            .or_else(|| FromJson::from_json(value).map(Self::Many))
+    }
+}
+
+impl FromJson for Booking {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            id: fields.opt("id")?,
+            uid: fields.get("uid")?,
+            title: fields.opt("title")?,
+            status: fields.opt("status")?,
+            start: fields.opt("start")?,
+            end: fields.opt("end")?,
+            duration: fields.opt("duration")?,
+            event_type_id: fields.opt("eventTypeId")?,
+            location: fields.opt("location")?,
+            meeting_url: fields.opt("meetingUrl")?,
+            rescheduled_from_uid: fields.opt("rescheduledFromUid")?,
+            attendees: fields.or_default("attendees")?,
+        })
+    }
+}
+
+impl FromJson for BookingAttendee {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            name: fields.get("name")?,
+            email: fields.opt("email")?,
+            time_zone: fields.opt("timeZone")?,
+            phone_number: fields.opt("phoneNumber")?,
+        })
+    }
+}
+
+impl FromJson for CreatePhoneCallResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            status: fields.get("status")?,
+            data: fields.get("data")?,
+        })
+    }
+}
+
+impl FromJson for PhoneCall {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            call_id: fields.get("callId")?,
+            agent_id: fields.opt("agentId")?,
+        })
+    }
 }

@@ -497,7 +497,7 @@ fn settings_for_meetergo(
         }
     }
     let channel = get("data-channel").and_then(|text| {
-        let channel: meetergo::Channel = serde_json::from_value(serde_json::Value::String(text.clone())).ok()?;
+        let channel = meetergo::Channel::from_wire(&text);
         if channel.unlisted().is_some() {
             let published = meetergo::Channel::PUBLISHED.join(", ");
             problems.push(

@@ -4,11 +4,10 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
+use crate::json::{read_json, Fields, FromJson};
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -317,16 +316,28 @@ impl Submission {
 
     /// The `detail` of the success event (contract: `DESIGN.md` §2), as JSON.
     pub fn event_detail(&self, success: &Success) -> String {
-        serde_json::json!({
-            "provider": self.config.provider.key(),
-            "flow": self.config.flow.key(),
-            "bookingId": success.outcome.booking_id,
-            "start": success.start.map(|start| start.to_utc_z()),
-            "timeZone": crate::form::filled(&self.form.time_zone),
-            "email": crate::form::filled(&self.form.email),
-            "state": success.outcome.state,
+        // A struct rather than `json!`: no `Value` map in the wasm. Fields in the order
+        // `json!` wrote them (sorted), so the text is the same.
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Detail<'a> {
+            booking_id: Option<&'a str>,
+            email: Option<String>,
+            flow: &'static str,
+            provider: &'static str,
+            start: Option<String>,
+            state: BookingState,
+            time_zone: Option<String>,
+        }
+        json(&Detail {
+            booking_id: success.outcome.booking_id.as_deref(),
+            email: crate::form::filled(&self.form.email),
+            flow: self.config.flow.key(),
+            provider: self.config.provider.key(),
+            start: success.start.map(|start| start.to_utc_z()),
+            state: success.outcome.state,
+            time_zone: crate::form::filled(&self.form.time_zone),
         })
-        .to_string()
     }
 
     /// The request that books, moves or calls; `contact_id` from GoHighLevel's upsert.
@@ -507,21 +518,26 @@ impl Submission {
     fn failure(&self, status: u16, body: &[u8]) -> Failure {
         // Only `field` and `message` are read: a `code` this build does not know must
         // not lose the message.
-        #[derive(Deserialize)]
-        struct ErrorBody {
-            errors: Vec<ReportedError>,
-        }
-        #[derive(Deserialize)]
         struct ReportedError {
             field: String,
             message: String,
         }
+        impl FromJson for ReportedError {
+            fn from_json(value: &serde_json::Value) -> Option<Self> {
+                let fields = Fields::of(value)?;
+                Some(Self {
+                    field: fields.get("field")?,
+                    message: fields.get("message")?,
+                })
+            }
+        }
+        let errors =
+            |body| -> Option<Vec<ReportedError>> { Fields::of(&serde_json::from_slice(body).ok()?)?.get("errors") };
         match status {
-            400 | 422 => match serde_json::from_slice::<ErrorBody>(body) {
-                Ok(reply) if !reply.errors.is_empty() => {
+            400 | 422 => match errors(body) {
+                Some(errors) if !errors.is_empty() => {
                     let shown = Control::for_flow(self.config.provider, self.config.flow);
-                    let mut problems: Vec<Problem> = reply
-                        .errors
+                    let mut problems: Vec<Problem> = errors
                         .into_iter()
                         .map(|error| Problem {
                             control: self.control_of(&error.field).filter(|control| shown.contains(control)),
@@ -560,10 +576,11 @@ fn named(outcome: Outcome) -> Result<Outcome, Failure> {
     }
 }
 
-/// A reply in the provider's documented shape. Plain `serde_json`: the visitor needs
-/// no path to the broken field, and the path tracker costs the wasm about 30 KB.
-fn parsed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(body).map_err(|_| Failure::BadReply)
+/// A reply in the provider's documented shape. Read by hand from a `serde_json::Value`
+/// ([`FromJson`]): the visitor needs no path to the broken field (the path tracker
+/// costs the wasm about 30 KB), and the replies' `Deserialize` derives about 20 KB.
+fn parsed<T: FromJson>(body: &[u8]) -> Result<T, Failure> {
+    read_json(body).ok_or(Failure::BadReply)
 }
 
 /// One message per input and text: providers report some rules under two wire names.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
+use crate::json::{Fields, FromJson};
 use crate::rules::listed_enum;
 use crate::time::parse_date;
 
@@ -330,5 +331,57 @@ impl<'de> Deserialize<'de> for FreeSlotsResponse {
             }
         }
         Ok(Self { days })
+    }
+}
+
+// The replies as the widget reads them (see `crate::json::FromJson`).
+
+impl FromJson for UpsertContactResponse {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            new: fields.opt("new")?,
+            contact: fields.get("contact")?,
+            trace_id: fields.opt("traceId")?,
+        })
+    }
+}
+
+impl FromJson for UpsertedContact {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        Some(Self {
+            id: Fields::of(value)?.get("id")?,
+        })
+    }
+}
+
+impl FromJson for Flag {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::Bool(flag) => Some(Self::Bool(*flag)),
+            serde_json::Value::String(text) => Some(Self::Text(text.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for AppointmentResponse {
+    fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            id: fields.get("id")?,
+            calendar_id: fields.opt("calendarId")?,
+            location_id: fields.opt("locationId")?,
+            contact_id: fields.opt("contactId")?,
+            start_time: fields.opt("startTime")?,
+            end_time: fields.opt("endTime")?,
+            title: fields.opt("title")?,
+            meeting_location_type: fields.opt("meetingLocationType")?,
+            appointment_status: fields.opt("appointmentStatus")?,
+            assigned_user_id: fields.opt("assignedUserId")?,
+            address: fields.opt("address")?,
+            is_recurring: fields.opt("isRecurring")?,
+            rrule: fields.opt("rrule")?,
+        })
     }
 }

@@ -1,6 +1,9 @@
 //! iClosed's wire types, with the API's own field names.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::json::{Fields, FromJson};
 
 /// Body of `POST /v1/eventCalls`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,4 +186,88 @@ pub struct RescheduledEventCall {
     /// Why it moved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule_reason: Option<String>,
+}
+
+// The replies as the widget reads them (see `crate::json::FromJson`).
+
+impl FromJson for CreateCallResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            data: Fields::of(value)?.get("data")?,
+        })
+    }
+}
+
+impl FromJson for CreateCallData {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            event_call: Fields::of(value)?.get("eventCall")?,
+        })
+    }
+}
+
+impl FromJson for CreatedEventCall {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            message: fields.opt("message")?,
+            status: fields.opt("status")?,
+            data: fields.opt("data")?,
+        })
+    }
+}
+
+impl FromJson for CreatedCall {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            start_time: fields.opt("startTime")?,
+            end_time: fields.opt("endTime")?,
+            id: fields.opt("id")?,
+            closer_id: fields.opt("closerId")?,
+            time_zone: fields.opt("timeZone")?,
+            guest_email: fields.opt("guestEmail")?,
+            token: fields.opt("token")?,
+            closer_name: fields.opt("closerName")?,
+            preview_id: fields.opt("previewId")?,
+            closer_email: fields.opt("closerEmail")?,
+            confirmation_link: fields.opt("confirmationLink")?,
+            redirect_url: fields.opt("redirectUrl")?,
+        })
+    }
+}
+
+impl FromJson for RescheduleCallResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            data: Fields::of(value)?.get("data")?,
+        })
+    }
+}
+
+impl FromJson for RescheduleCallData {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            event_call: Fields::of(value)?.get("eventCall")?,
+        })
+    }
+}
+
+impl FromJson for RescheduledEventCall {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            id: fields.opt("id")?,
+            event_id: fields.opt("eventId")?,
+            date_time: fields.opt("dateTime")?,
+            date_time_utc: fields.opt("dateTimeUTC")?,
+            event_type: fields.opt("eventType")?,
+            name: fields.opt("name")?,
+            duration: fields.opt("duration")?,
+            duration_unit: fields.opt("durationUnit")?,
+            invite_time_zone: fields.opt("inviteTimeZone")?,
+            location_link_invitee: fields.opt("locationLinkInvitee")?,
+            reschedule_reason: fields.opt("rescheduleReason")?,
+        })
+    }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
+use crate::json::{Fields, FromJson};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -253,4 +254,39 @@ pub struct AvailableDate {
 pub struct Spot {
     /// Start, ISO 8601 with offset.
     pub start_time: String,
+}
+
+// The replies as the widget reads them (see `crate::json::FromJson`).
+
+impl FromJson for CreateBookingResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            appointment_id: fields.opt("appointmentId")?,
+            secret: fields.opt("secret")?,
+            attendee_email: fields.opt("attendeeEmail")?,
+            booking_type: fields.opt("bookingType")?,
+            provisional_booking_id: fields.opt("provisionalBookingId")?,
+            redirect_url: fields.opt("redirectUrl")?,
+        })
+    }
+}
+
+impl FromJson for RescheduleAppointmentResponse {
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Self {
+            appointment: Fields::of(value)?.opt("appointment")?,
+        })
+    }
+}
+
+impl FromJson for Appointment {
+    fn from_json(value: &Value) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            id: fields.opt("id")?,
+            start: fields.opt("start")?,
+            end: fields.opt("end")?,
+        })
+    }
 }
