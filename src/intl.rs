@@ -47,34 +47,48 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IntlZones;
 
+/// Runs `read` with the cached offset formatter of `zone` (made on first use), or `None`
+/// when `Intl` does not know the zone.
+fn with_offset_format<R>(zone: &str, read: impl FnOnce(Option<&ZoneFormat>) -> R) -> R {
+    OFFSET_FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        let index = match formats.iter().position(|(known, _)| known == zone) {
+            Some(index) => index,
+            None => {
+                let format = ZoneFormat::new(
+                    &JsValue::from_str("en-US"),
+                    &options(&[("timeZone", zone), ("timeZoneName", "longOffset")]),
+                )
+                .ok();
+                formats.push((zone.to_owned(), format));
+                formats.len() - 1
+            }
+        };
+        read(formats[index].1.as_ref())
+    })
+}
+
 impl ZoneOffsets for IntlZones {
     fn offset_seconds(&self, zone: &str, unix_seconds: i64) -> Option<i32> {
         if zone.is_empty() {
             return None;
         }
-        OFFSET_FORMATS.with(|formats| {
-            let mut formats = formats.borrow_mut();
-            let index = match formats.iter().position(|(known, _)| known == zone) {
-                Some(index) => index,
-                None => {
-                    let format = ZoneFormat::new(
-                        &JsValue::from_str("en-US"),
-                        &options(&[("timeZone", zone), ("timeZoneName", "longOffset")]),
-                    )
-                    .ok();
-                    formats.push((zone.to_owned(), format));
-                    formats.len() - 1
-                }
-            };
-            let parts = formats[index].1.as_ref()?.format_to_parts(unix_seconds as f64 * 1000.0);
-            parts.iter().find_map(|part| {
-                let kind = Reflect::get(&part, &JsValue::from_str("type")).ok()?.as_string()?;
-                (kind == "timeZoneName")
-                    .then(|| Reflect::get(&part, &JsValue::from_str("value")).ok()?.as_string())
-                    .flatten()
-                    .and_then(|name| parse_gmt_offset(&name))
-            })
+        let parts = with_offset_format(zone, |format| {
+            Some(format?.format_to_parts(unix_seconds as f64 * 1000.0))
+        })?;
+        parts.iter().find_map(|part| {
+            let kind = Reflect::get(&part, &JsValue::from_str("type")).ok()?.as_string()?;
+            (kind == "timeZoneName")
+                .then(|| Reflect::get(&part, &JsValue::from_str("value")).ok()?.as_string())
+                .flatten()
+                .and_then(|name| parse_gmt_offset(&name))
         })
+    }
+
+    /// Known when `Intl` could make a formatter for it: validation asks on every
+    /// keystroke, and formatting a date to answer took a JS round trip each time.
+    fn is_known(&self, zone: &str) -> bool {
+        !zone.is_empty() && with_offset_format(zone, |format| format.is_some())
     }
 }
 

@@ -1,6 +1,10 @@
 //! The widget's views. Every decision they show (which inputs, which messages, what
 //! a reply means) comes from `booking_core::embed`; these only render and wire events.
 
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
 use booking_core::embed::{
     calendar_file, check, reschedule_link, Config, ConfigError, Control, Failure, Flow, InputKind, Problem, Submission,
 };
@@ -111,8 +115,25 @@ fn BookingForm(
     let form_ref = NodeRef::<html::Form>::new();
 
     {
+        // Written in a task of its own, after the keystroke's message is drawn: a
+        // sessionStorage write is synchronous, and it was the largest cost of a
+        // keystroke. One write per burst, of the latest form; nothing (a reload, a
+        // submit's answer) can come between the keystroke and the next task.
         let draft = draft.clone();
-        Effect::new(move |_| form.with(|form| draft.save(form)));
+        let queued = Rc::new(Cell::new(false));
+        Effect::new(move |_| {
+            form.track();
+            if !queued.replace(true) {
+                let (draft, queued) = (draft.clone(), queued.clone());
+                set_timeout(
+                    move || {
+                        queued.set(false);
+                        form.try_with_untracked(|form| draft.save(form));
+                    },
+                    Duration::ZERO,
+                );
+            }
+        });
     }
 
     let message_for = move |control: Control| {

@@ -442,6 +442,8 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     sleep(0).await;
     type_into(&root, "First name", "Grace");
     type_into(&root, "Email", "grace@example.com");
+    // The draft is written in the task after the keystrokes' effects (two timer turns).
+    sleep(0).await;
     sleep(0).await;
     root.host().remove();
 
