@@ -6,10 +6,9 @@
 //   node bench/browser.mjs            (needs dist/ built; see bench/README.md)
 //
 // Environment: CHROMIUM (/usr/bin/chromium), BENCH_LOADS (7), BENCH_KEYSTROKES (200).
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/chromium.mjs";
 import { startServer } from "./serve.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 
@@ -208,18 +207,7 @@ const ms = (value) => value.toFixed(2);
 
 async function main() {
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const floorUrl = `${server.origin}/floor.html`;
     const widgetUrl = `${server.origin}/widget.html`;

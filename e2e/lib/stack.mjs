@@ -6,13 +6,12 @@ import { once } from "node:events";
 import { createReadStream, existsSync, mkdirSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../scripts/chromium.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "dist");
 export const ARTIFACTS = path.join(ROOT, "e2e", "artifacts");
 const RELAY_BIN = process.env.RELAY_BIN ?? path.join(ROOT, "target", "debug", "booking-relay");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const TYPES = {
   ".js": "text/javascript",
@@ -197,18 +196,7 @@ export async function startStack() {
   await slow.start();
   const site = new Site();
   await site.start();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await launchChromium();
   return new Stack({ relay, slow, site, browser });
 }
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { ARTIFACTS, ROOT } from "./stack.mjs";
 
 /** What a marketer writes for each provider and flow (the values the sandbox knows). */
-export const EMBEDS = {
+const EMBEDS = {
   iclosed: { "data-event-id": "42" },
   gohighlevel: {
     "data-calendar-id": "CVokAlI8fgw4WYWoCtQz",
@@ -20,7 +20,7 @@ export const EMBEDS = {
   },
   calcom: { "data-event-type-id": "1001" },
 };
-export const CALL_EMBED = { "data-team-id": "7", "data-event-type-id": "1001" };
+const CALL_EMBED = { "data-team-id": "7", "data-event-type-id": "1001" };
 export const PROVIDERS = Object.keys(EMBEDS);
 
 const escape = (text) =>
@@ -168,9 +168,4 @@ export async function assertClean(page, problems) {
   const violations = await page.evaluate(() => window.__violations);
   assert.deepEqual(violations, [], "securitypolicyviolation fired");
   assert.deepEqual(problems, [], "the page logged errors");
-}
-
-/** Only the requests of the providers' write routes (the sandbox also sees none other here). */
-export function writes(requests) {
-  return requests.filter((request) => request.method === "POST" || request.method === "PUT");
 }

@@ -148,11 +148,9 @@ async function refuses({ page, form, sent }, { messages, focus, kept, relayCount
 
 /**
  * Types `date` (YYYY-MM-DD) into the emptied date input key by key, as a visitor does
- * (en-US shows mm/dd/yyyy): the year first, then the day, then the month, so that no
- * keystroke but the last can make a whole date. In the usual order a keystroke can
- * make a valid date on the way (02/29/0020 on the way to 02/29/2032); when the next one
- * makes the value "" again, the widget writes that "" back into the input, which wipes
- * the parts already typed (a widget bug of its own, not this file's subject).
+ * (en-US shows mm/dd/yyyy, and each part moves on to the next when it is full). On the
+ * way the input can hold a whole date and then none again (02/29/0020 on the way to
+ * 02/29/2032): the widget must not write that "" back, which would wipe the parts typed.
  */
 async function typeDate(page, form, date) {
   const [year, month, day] = date.split("-");
@@ -160,14 +158,7 @@ async function typeDate(page, form, date) {
   await input.fill("");
   await input.evaluate((element) => element.blur());
   await input.focus(); // the month
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.type(year);
-  await page.keyboard.press("ArrowLeft");
-  await page.keyboard.type(day); // moves on to the year
-  await page.keyboard.press("ArrowLeft");
-  await page.keyboard.press("ArrowLeft");
-  await page.keyboard.type(month);
+  await page.keyboard.type(`${month}${day}${year}`);
   return input;
 }
 
