@@ -18,7 +18,7 @@ pub struct Booked {
 /// Sends `submission` to its end (GoHighLevel: contact, then appointment). `key` is the
 /// submission's idempotency key: a retry of the same form sends the same key, so the
 /// relay answers with the first result instead of booking twice.
-pub async fn submit(submission: &Submission, key: &str, timeout_seconds: u32) -> Result<Booked, Failure> {
+pub async fn submit(submission: &Submission<'_>, key: &str, timeout_seconds: u32) -> Result<Booked, Failure> {
     let mut request = submission.first();
     let mut token = None;
     loop {

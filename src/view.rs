@@ -168,7 +168,9 @@ fn BookingForm(
         }
         submitted.set(true);
         let current = form.get_untracked();
-        let submission = match config.with_value(|config| Submission::prepare(config, &current, &IntlZones)) {
+        let submission = match config
+            .with_value(|config| Submission::prepare(config, &current, &IntlZones).map(Submission::into_owned))
+        {
             Ok(submission) => submission,
             Err(problems) => {
                 focus_first_problem(form_ref, controls, &problems);

@@ -121,8 +121,9 @@ fn ada() -> VisitorForm {
     }
 }
 
-fn prepared(config: &Config, form: &VisitorForm) -> Submission {
+fn prepared(config: &Config, form: &VisitorForm) -> Submission<'static> {
     Submission::prepare(config, form, &ChronoTz)
+        .map(Submission::into_owned)
         .unwrap_or_else(|problems| panic!("{:?} {:?} should be ready: {problems:?}", config.provider, config.flow))
 }
 

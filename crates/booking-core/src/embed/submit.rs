@@ -2,6 +2,7 @@
 //! sends (GoHighLevel: the contact, then the appointment), and what each reply means
 //! to the visitor.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::config::{Config, Flow, Settings};
@@ -205,19 +206,21 @@ pub fn check(config: &Config, form: &VisitorForm, zones: &impl ZoneOffsets) -> V
     }
 }
 
-/// A checked form, ready to send.
+/// A checked form, ready to send. It borrows the embed and the form while the visitor
+/// types ([`check`] runs on every keystroke, and cloning both showed in its profile);
+/// [`Submission::into_owned`] keeps one for the request that outlives them.
 #[derive(Debug, Clone)]
-pub struct Submission {
-    config: Config,
-    form: VisitorForm,
+pub struct Submission<'a> {
+    config: Cow<'a, Config>,
+    form: Cow<'a, VisitorForm>,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
 }
 
-impl Submission {
+impl<'a> Submission<'a> {
     /// Checks `form` with the provider's rules for this flow: a submission to send, or
     /// every broken rule.
-    pub fn prepare(config: &Config, form: &VisitorForm, zones: &impl ZoneOffsets) -> Result<Self, Vec<Problem>> {
+    pub fn prepare(config: &'a Config, form: &'a VisitorForm, zones: &impl ZoneOffsets) -> Result<Self, Vec<Problem>> {
         let mut problems = Vec::new();
         let start = if config.flow == Flow::Call {
             None
@@ -243,8 +246,8 @@ impl Submission {
             _ => None,
         };
         let submission = Self {
-            config: config.clone(),
-            form: form.clone(),
+            config: Cow::Borrowed(config),
+            form: Cow::Borrowed(form),
             start: Some(when),
             end,
         };
@@ -266,6 +269,16 @@ impl Submission {
             Ok(Self { start, ..submission })
         } else {
             Err(problems)
+        }
+    }
+
+    /// The same submission, owning its embed and form.
+    pub fn into_owned(self) -> Submission<'static> {
+        Submission {
+            config: Cow::Owned(self.config.into_owned()),
+            form: Cow::Owned(self.form.into_owned()),
+            start: self.start,
+            end: self.end,
         }
     }
 
