@@ -138,7 +138,7 @@ pub fn now_seconds() -> i64 {
 pub fn follow_later(link: &str, delay_ms: i32) -> bool {
     let Ok(link) = followable(link) else {
         console_warn(&format!(
-            "booking-widget: not following the provider's link {link:?}: not an https address"
+            "booking-widget: not following the provider's link \"{link}\": not an https address"
         ));
         return false;
     };
