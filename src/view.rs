@@ -88,19 +88,27 @@ fn BookingForm(
     draft: Draft,
 ) -> impl IntoView {
     let controls = Control::for_flow(config.provider, config.flow);
-    let zone_list = StoredValue::new(Vec::<String>::new());
-    let form = RwSignal::new({
-        let mut initial = draft
+    let zone_list = RwSignal::new(Vec::<String>::new());
+    let form = RwSignal::new(
+        draft
             .load()
-            .unwrap_or_else(|| VisitorForm::from_page_query(&page::query()));
-        if initial.time_zone.is_empty() {
-            initial.time_zone = intl::browser_zone();
-        }
-        if controls.contains(&Control::TimeZone) {
-            zone_list.set_value(intl::zone_names(&initial.time_zone));
-        }
-        initial
-    });
+            .unwrap_or_else(|| VisitorForm::from_page_query(&page::query())),
+    );
+    // The browser's zone and the list to choose from come in the task after the form
+    // shows. The page's first `Intl.DateTimeFormat` loads the browser's locale data, and
+    // with the ~400 options that was a third of the time before a visitor could type.
+    set_timeout(
+        move || {
+            if form.with_untracked(|form| form.time_zone.is_empty()) {
+                let zone = intl::browser_zone();
+                form.update(|form| form.time_zone = zone);
+            }
+            if controls.contains(&Control::TimeZone) {
+                zone_list.set(form.with_untracked(|form| intl::zone_names(&form.time_zone)));
+            }
+        },
+        Duration::ZERO,
+    );
     let config = StoredValue::new(config);
     let touched = RwSignal::new(Vec::<Control>::new());
     let submitted = RwSignal::new(false);
@@ -150,13 +158,15 @@ fn BookingForm(
 
     let on_input = move |control: Control, value: String| {
         form.update(|form| control.set(form, value));
-        touched.update(|touched| {
-            if !touched.contains(&control) {
-                touched.push(control);
-            }
-        });
-        server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
-        if matches!(failure.get_untracked(), Some(Failure::Rejected(_))) {
+        // Each write below wakes every input's message, so a keystroke writes only
+        // what it changes: after the first, usually nothing but the form.
+        if !touched.with_untracked(|touched| touched.contains(&control)) {
+            touched.update(|touched| touched.push(control));
+        }
+        if server_problems.with_untracked(|problems| problems.iter().any(|problem| problem.control == Some(control))) {
+            server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
+        }
+        if failure.with_untracked(|failure| matches!(failure, Some(Failure::Rejected(_)))) {
             failure.set(None);
         }
     };
@@ -305,8 +315,8 @@ fn FieldRow(
     form: RwSignal<VisitorForm>,
     /// The message shown by it, if any.
     message: Memo<Option<String>>,
-    /// The browser's time zones (for the zone picker).
-    zones: StoredValue<Vec<String>>,
+    /// The browser's time zones (for the zone picker); empty until the form shows.
+    zones: RwSignal<Vec<String>>,
     /// Called with each edit.
     on_input: impl Fn(Control, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -364,30 +374,25 @@ fn FieldRow(
             ></textarea>
         }
         .into_any(),
-        InputKind::TimeZoneSelect => {
-            // Options are written once, selected as they are created: the list is long,
-            // and re-rendering it on each keystroke would cost the visitor.
-            let chosen = form.with_untracked(|form| form.time_zone.clone());
-            view! {
-                <select
-                    id=id
-                    name=id
-                    on:change=input_handler
-                    aria-invalid=invalid
-                    aria-describedby=described_by
-                >
-                    {zones
-                        .get_value()
+        InputKind::TimeZoneSelect => view! {
+            // Options are written once, when the list arrives, selected as they are
+            // created: the list is long, and re-rendering it on each keystroke would
+            // cost the visitor.
+            <select id=id name=id on:change=input_handler aria-invalid=invalid aria-describedby=described_by>
+                {move || {
+                    let chosen = form.with_untracked(|form| form.time_zone.clone());
+                    zones
+                        .get()
                         .into_iter()
                         .map(|zone| {
                             let selected = zone == chosen;
                             view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
                         })
-                        .collect_view()}
-                </select>
-            }
-            .into_any()
+                        .collect_view()
+                }}
+            </select>
         }
+        .into_any(),
     };
 
     view! {

@@ -61,8 +61,9 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A host element with these attributes, mounted; its shadow root.
-fn mount(id: &str, attributes: &[(&str, &str)]) -> ShadowRoot {
+/// A host element with these attributes, mounted, once the task after mounting (the
+/// browser's time zones) has run; its shadow root.
+async fn mount(id: &str, attributes: &[(&str, &str)]) -> ShadowRoot {
     let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
     host.set_id(id);
     host.set_attribute("data-booking-widget", "").unwrap();
@@ -71,6 +72,7 @@ fn mount(id: &str, attributes: &[(&str, &str)]) -> ShadowRoot {
     }
     document().body().unwrap().append_child(&host).unwrap();
     booking_widget::mount(&host, 0).unwrap();
+    sleep(0).await;
     host.shadow_root().unwrap()
 }
 
@@ -173,7 +175,8 @@ async fn embed_mistakes_render_in_the_widget() {
     let root = mount(
         "config-errors",
         &[("data-provider", "calendly"), ("data-endpoint", "relay.example.com")],
-    );
+    )
+    .await;
     sleep(0).await;
     let alert = text(&root, "[role=alert]");
     assert!(alert.contains("not set up correctly"), "{alert}");
@@ -186,7 +189,8 @@ async fn embed_mistakes_render_in_the_widget() {
             ("data-flow", "call"),
             ("data-endpoint", "relay.example.com"),
         ],
-    );
+    )
+    .await;
     sleep(0).await;
     let alert = text(&root, "[role=alert]");
     assert!(alert.contains("data-flow") && alert.contains("no call flow"), "{alert}");
@@ -202,7 +206,7 @@ async fn embed_mistakes_render_in_the_widget() {
 
 #[wasm_bindgen_test]
 async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
-    let root = mount("labels", ICLOSED);
+    let root = mount("labels", ICLOSED).await;
     sleep(0).await;
     for label in ["First name", "Last name", "Email", "Phone", "Date", "Time", "Time zone"] {
         let labels = root.query_selector_all("label").unwrap();
@@ -219,7 +223,8 @@ async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
             ("data-team-id", "7"),
             ("data-event-type-id", "1001"),
         ],
-    );
+    )
+    .await;
     sleep(0).await;
     assert_eq!(text(&call, "button[type=submit]"), "Call me");
     assert!(call.query_selector("#date").unwrap().is_none(), "a call has no date");
@@ -227,7 +232,7 @@ async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
 
 #[wasm_bindgen_test]
 async fn messages_appear_by_the_field_as_the_visitor_types() {
-    let root = mount("typing", ICLOSED);
+    let root = mount("typing", ICLOSED).await;
     sleep(0).await;
     let email = find(&root, "#email");
     assert_eq!(
@@ -256,7 +261,7 @@ async fn messages_appear_by_the_field_as_the_visitor_types() {
 #[wasm_bindgen_test]
 async fn submit_flags_every_problem_and_focuses_the_first() {
     fake_fetch();
-    let root = mount("submit-empty", ICLOSED);
+    let root = mount("submit-empty", ICLOSED).await;
     sleep(0).await;
     type_into(&root, "Date", "");
     submit(&root);
@@ -277,7 +282,7 @@ async fn submit_flags_every_problem_and_focuses_the_first() {
 
 #[wasm_bindgen_test]
 async fn a_spring_forward_gap_is_explained() {
-    let root = mount("dst-gap", ICLOSED);
+    let root = mount("dst-gap", ICLOSED).await;
     sleep(0).await;
     type_into(&root, "Time zone", "America/New_York");
     type_into(&root, "Date", "2026-03-08");
@@ -293,7 +298,7 @@ async fn a_spring_forward_gap_is_explained() {
 #[wasm_bindgen_test]
 async fn submit_is_disabled_while_the_request_is_in_flight() {
     fake_fetch();
-    let root = mount("in-flight", ICLOSED);
+    let root = mount("in-flight", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     hold_next(201, ICLOSED_CREATED);
@@ -321,7 +326,7 @@ async fn submit_is_disabled_while_the_request_is_in_flight() {
 #[wasm_bindgen_test]
 async fn a_retry_after_a_failure_reuses_the_idempotency_key_and_keeps_the_form() {
     fake_fetch();
-    let root = mount("retry", ICLOSED);
+    let root = mount("retry", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     reply_offline();
@@ -354,7 +359,7 @@ async fn a_retry_after_a_failure_reuses_the_idempotency_key_and_keeps_the_form()
     assert!(keys.iter().all(|key| *key == keys[0] && !key.is_empty()), "{keys:?}");
 
     // A changed form is a new submission with a new key.
-    let root = mount("retry-edit", ICLOSED);
+    let root = mount("retry-edit", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     reply_offline();
@@ -383,7 +388,7 @@ async fn a_timeout_gets_its_own_message() {
     fake_fetch();
     let mut attributes = ICLOSED.to_vec();
     attributes.push(("data-timeout", "1"));
-    let root = mount("timeout", &attributes);
+    let root = mount("timeout", &attributes).await;
     sleep(0).await;
     fill_iclosed(&root);
     hold_next(201, ICLOSED_CREATED);
@@ -405,7 +410,7 @@ async fn a_timeout_gets_its_own_message() {
 #[wasm_bindgen_test]
 async fn field_errors_of_a_422_land_on_their_fields() {
     fake_fetch();
-    let root = mount("server-422", ICLOSED);
+    let root = mount("server-422", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     reply(
@@ -438,7 +443,7 @@ async fn field_errors_of_a_422_land_on_their_fields() {
 #[wasm_bindgen_test]
 async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     fake_fetch();
-    let root = mount("draft", ICLOSED);
+    let root = mount("draft", ICLOSED).await;
     sleep(0).await;
     type_into(&root, "First name", "Grace");
     type_into(&root, "Email", "grace@example.com");
@@ -448,7 +453,7 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     root.host().remove();
 
     // The same widget on the next page load.
-    let root = mount("draft", ICLOSED);
+    let root = mount("draft", ICLOSED).await;
     sleep(0).await;
     assert_eq!(
         find(&root, "#first-name").unchecked_into::<HtmlInputElement>().value(),
@@ -467,7 +472,7 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     })
     .await;
     root.host().remove();
-    let root = mount("draft", ICLOSED);
+    let root = mount("draft", ICLOSED).await;
     sleep(0).await;
     assert_eq!(
         find(&root, "#first-name").unchecked_into::<HtmlInputElement>().value(),
@@ -479,7 +484,7 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
 async fn a_javascript_redirect_is_refused() {
     fake_fetch();
     let before = web_sys::window().unwrap().location().href().unwrap();
-    let root = mount("redirect", ICLOSED);
+    let root = mount("redirect", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     reply(
@@ -510,7 +515,7 @@ async fn a_javascript_redirect_is_refused() {
 #[wasm_bindgen_test]
 async fn provider_strings_are_shown_as_text() {
     fake_fetch();
-    let root = mount("as-text", CALCOM);
+    let root = mount("as-text", CALCOM).await;
     sleep(0).await;
     type_into(&root, "First name", "Ada");
     type_into(&root, "Email", "ada@example.com");
@@ -555,7 +560,7 @@ async fn success_announces_itself_and_offers_a_calendar_file_and_a_reschedule_li
         .add_event_listener_with_callback("booking-widget:booked", listener.as_ref().unchecked_ref())
         .unwrap();
 
-    let root = mount("announce", ICLOSED);
+    let root = mount("announce", ICLOSED).await;
     sleep(0).await;
     fill_iclosed(&root);
     let headers = js_sys::Object::new();
@@ -605,7 +610,8 @@ async fn gohighlevel_books_as_contact_upsert_then_appointment() {
             ("data-calendar-id", "cal-1"),
             ("data-location-id", "loc-1"),
         ],
-    );
+    )
+    .await;
     sleep(0).await;
     fill_iclosed(&root);
     reply(200, r#"{"new":true,"contact":{"id":"contact-9"}}"#, JsValue::UNDEFINED);

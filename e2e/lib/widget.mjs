@@ -69,6 +69,9 @@ export function widget(page, index = 0) {
 /** Waits until the widget has rendered its form. */
 export async function ready(widgetLocator) {
   await widgetLocator.locator("form").waitFor({ state: "visible", timeout: 15_000 });
+  // The zone picker's options (and the browser's zone) come in the task after the form.
+  const zones = widgetLocator.locator("select");
+  if (await zones.count()) await zones.locator("option").first().waitFor({ state: "attached" });
   return widgetLocator;
 }
 
