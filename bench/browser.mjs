@@ -211,17 +211,24 @@ async function main() {
   try {
     const floorUrl = `${server.origin}/floor.html`;
     const widgetUrl = `${server.origin}/widget.html`;
+    const preloadUrl = `${server.origin}/widget-preload.html`;
     // One load of each first, not counted (the browser's own first-use costs), then
     // floor and widget in turn, so that a busy moment of the machine hits both alike.
     log("ready-to-type: a warm-up load of each page (not counted)");
     await readyOnce(browser, floorUrl);
     await readyOnce(browser, widgetUrl);
+    await readyOnce(browser, preloadUrl);
     const floor = [];
     const widget = [];
+    const preloaded = [];
     for (let i = 0; i < LOADS; i++) {
       floor.push(await readyOnce(browser, floorUrl));
       widget.push(await readyOnce(browser, widgetUrl));
-      log(`ready-to-type load ${i + 1}/${LOADS}: floor ${floor.at(-1).toFixed(0)} ms, widget ${widget.at(-1).toFixed(0)} ms`);
+      preloaded.push(await readyOnce(browser, preloadUrl));
+      log(
+        `ready-to-type load ${i + 1}/${LOADS}: floor ${floor.at(-1).toFixed(0)} ms, widget ${widget.at(-1).toFixed(0)} ms, ` +
+          `with the preload hint ${preloaded.at(-1).toFixed(0)} ms`,
+      );
     }
     log(`keystrokes: ${KEYSTROKES} inputs in the Email field at ${CPU_SLOWDOWN}x CPU`);
     const typed = await keystrokes(browser, widgetUrl);
@@ -236,6 +243,9 @@ async function main() {
       widget_ready_ms: widgetMedian.toFixed(0),
       widget_ready_all: widget.map((x) => x.toFixed(0)).join(","),
       ready_ratio: (widgetMedian / floorMedian).toFixed(2),
+      preload_ready_ms: median(preloaded).toFixed(0),
+      preload_ready_all: preloaded.map((x) => x.toFixed(0)).join(","),
+      preload_ready_ratio: (median(preloaded) / floorMedian).toFixed(2),
       floor_page_br: server.brotliBytes("/floor.html"),
       widget_page_br: server.brotliBytes("/widget.html"),
       keystrokes: typed.times.length,

@@ -1,5 +1,6 @@
 // The bench's static server on 127.0.0.1: bench/floor.html, bench/widget.html (its
-// {{ORIGIN}} replaced by the server's own) and dist/ under /dist/. Every file is read
+// {{ORIGIN}} replaced by the server's own), /widget-preload.html (the same with the
+// wasm preload hint) and dist/ under /dist/. Every file is read
 // and compressed once at start with `brotli -q 11`, like a CDN serving precompressed
 // assets; a request that accepts br gets the brotli bytes (Content-Encoding: br), any
 // other the raw ones. Nothing is cached by the browser (Cache-Control: no-store).
@@ -20,6 +21,9 @@ const TYPES = {
 };
 
 const DIST_FILES = ["embed.js", "booking-widget.js", "booking-widget_bg.wasm"];
+
+/** The preload hint as README "Embed it" gives it, for this server's paths. */
+const PRELOAD = '<link rel="preload" href="/dist/booking-widget_bg.wasm" as="fetch" crossorigin>';
 
 function brotli(bytes) {
   return execFileSync("brotli", ["-c", "-q", "11"], { input: bytes, maxBuffer: 64 << 20 });
@@ -44,10 +48,11 @@ export async function startServer() {
     });
   };
   add("/floor.html", readFileSync(path.join(ROOT, "bench", "floor.html")));
-  add(
-    "/widget.html",
-    Buffer.from(readFileSync(path.join(ROOT, "bench", "widget.html"), "utf8").replaceAll("{{ORIGIN}}", origin)),
-  );
+  const widgetPage = readFileSync(path.join(ROOT, "bench", "widget.html"), "utf8").replaceAll("{{ORIGIN}}", origin);
+  add("/widget.html", Buffer.from(widgetPage));
+  // The same page with the optional third embed line (README "Embed it"): the wasm
+  // starts downloading while the page is parsed, not after embed.js has arrived.
+  add("/widget-preload.html", Buffer.from(widgetPage.replace("</head>", `${PRELOAD}\n</head>`)));
   for (const file of DIST_FILES) add(`/dist/${file}`, readFileSync(path.join(ROOT, "dist", file)));
 
   server.on("request", (request, response) => {
