@@ -1,6 +1,7 @@
 //! Arbitrary JSON into every operation's parser and validator: nothing panics, every
-//! refusal names a field and says something, and what validates still validates the
-//! same after a round trip through the wire.
+//! refusal names a field and says something, what validates still validates the same
+//! after a round trip through the wire, and the widget's JSON reader accepts what
+//! serde_json accepts.
 //!
 //! Values are built per operation from its real field names, each with a value of the
 //! right type most of the time and anything else otherwise, so that most cases get
@@ -344,6 +345,12 @@ proptest! {
     #[test]
     fn any_json_and_bytes(value in anything(), bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         for body in [serde_json::to_vec(&value).unwrap(), bytes] {
+            // The widget's reader accepts what serde_json accepts (`tests/json_read.rs`
+            // compares the values too).
+            prop_assert_eq!(
+                booking_core::json::Json::parse(&body).is_some(),
+                serde_json::from_slice::<Value>(&body).is_ok()
+            );
             let _ = parse_request::<iclosed::CreateCallRequest>(&body);
             let _ = parse_request::<iclosed::RescheduleCallRequest>(&body);
             let _ = parse_request::<gohighlevel::UpsertContactRequest>(&body);

@@ -7,7 +7,7 @@ use std::fmt;
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
-use crate::json::{read_json, Fields, FromJson};
+use crate::json::{read_json, Fields, FromJson, Json};
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -523,7 +523,7 @@ impl Submission {
             message: String,
         }
         impl FromJson for ReportedError {
-            fn from_json(value: &serde_json::Value) -> Option<Self> {
+            fn from_json(value: &Json) -> Option<Self> {
                 let fields = Fields::of(value)?;
                 Some(Self {
                     field: fields.get("field")?,
@@ -531,8 +531,7 @@ impl Submission {
                 })
             }
         }
-        let errors =
-            |body| -> Option<Vec<ReportedError>> { Fields::of(&serde_json::from_slice(body).ok()?)?.get("errors") };
+        let errors = |body| -> Option<Vec<ReportedError>> { Fields::of(&Json::parse(body)?)?.get("errors") };
         match status {
             400 | 422 => match errors(body) {
                 Some(errors) if !errors.is_empty() => {
@@ -576,7 +575,7 @@ fn named(outcome: Outcome) -> Result<Outcome, Failure> {
     }
 }
 
-/// A reply in the provider's documented shape. Read by hand from a `serde_json::Value`
+/// A reply in the provider's documented shape. Read by hand from a parsed [`Json`]
 /// ([`FromJson`]): the visitor needs no path to the broken field (the path tracker
 /// costs the wasm about 30 KB), and the replies' `Deserialize` derives about 20 KB.
 fn parsed<T: FromJson>(body: &[u8]) -> Result<T, Failure> {
