@@ -7,11 +7,14 @@
 //!
 //! Responses: anything but the documented shape is a [`ResponseError`], never a panic.
 //!
-//! The widget reads JSON without serde_json's parser: [`Json`] and [`FromJson`].
+//! The widget reads and writes JSON without serde_json's parser and serializer (they
+//! cost its wasm about 13 KB brotli): [`Json`] and [`FromJson`] read, [`to_json`] writes.
 
 mod read;
+mod write;
 
 pub use read::Json;
+pub use write::to_json;
 
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;

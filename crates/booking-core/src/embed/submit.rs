@@ -7,7 +7,7 @@ use std::fmt;
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
-use crate::json::{read_json, Fields, FromJson, Json};
+use crate::json::{read_json, to_json, Fields, FromJson, Json};
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -564,7 +564,7 @@ fn call_ids(settings: &calcom::Settings) -> (String, String) {
 }
 
 fn json(body: &impl serde::Serialize) -> String {
-    serde_json::to_string(body).unwrap_or_default()
+    to_json(body).unwrap_or_default()
 }
 
 fn named(outcome: Outcome) -> Result<Outcome, Failure> {
