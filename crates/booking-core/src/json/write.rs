@@ -2,7 +2,7 @@
 //! `serde_json::to_string` writes, from the same `Serialize` derives, without
 //! serde_json's serializer in the wasm.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use serde::ser::{self, Impossible, Serialize};
 
@@ -53,8 +53,30 @@ impl Writer {
         out.push('"');
     }
 
-    fn number(&mut self, number: impl fmt::Display) -> Result<(), Unwritable> {
-        write!(self.0, "{number}").map_err(|_| Unwritable)
+    /// An integer in decimal, as serde_json writes it. By hand: `u64`'s `Display` is
+    /// otherwise not in the wasm, and this is shorter than `write!` at each call.
+    fn integer(&mut self, negative: bool, mut magnitude: u64) -> Result<(), Unwritable> {
+        if negative {
+            self.0.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (magnitude % 10) as u8;
+            magnitude /= 10;
+            if magnitude == 0 {
+                break;
+            }
+        }
+        for &digit in &digits[start..] {
+            self.0.push(char::from(digit));
+        }
+        Ok(())
+    }
+
+    fn signed(&mut self, value: i64) -> Result<(), Unwritable> {
+        self.integer(value < 0, value.unsigned_abs())
     }
 }
 
@@ -95,35 +117,35 @@ impl<'a> ser::Serializer for &'a mut Writer {
     }
 
     fn serialize_i8(self, value: i8) -> Result<(), Unwritable> {
-        self.number(value)
+        self.signed(value.into())
     }
 
     fn serialize_i16(self, value: i16) -> Result<(), Unwritable> {
-        self.number(value)
+        self.signed(value.into())
     }
 
     fn serialize_i32(self, value: i32) -> Result<(), Unwritable> {
-        self.number(value)
+        self.signed(value.into())
     }
 
     fn serialize_i64(self, value: i64) -> Result<(), Unwritable> {
-        self.number(value)
+        self.signed(value)
     }
 
     fn serialize_u8(self, value: u8) -> Result<(), Unwritable> {
-        self.number(value)
+        self.integer(false, value.into())
     }
 
     fn serialize_u16(self, value: u16) -> Result<(), Unwritable> {
-        self.number(value)
+        self.integer(false, value.into())
     }
 
     fn serialize_u32(self, value: u32) -> Result<(), Unwritable> {
-        self.number(value)
+        self.integer(false, value.into())
     }
 
     fn serialize_u64(self, value: u64) -> Result<(), Unwritable> {
-        self.number(value)
+        self.integer(false, value)
     }
 
     // serde_json writes floats with its own shortest-digits algorithm, which is not
