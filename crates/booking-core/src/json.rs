@@ -7,8 +7,8 @@
 //!
 //! Responses: anything but the documented shape is a [`ResponseError`], never a panic.
 //!
-//! The widget reads and writes JSON without serde_json's parser and serializer (they
-//! cost its wasm about 13 KB brotli): [`Json`] and [`FromJson`] read, [`to_json`] writes.
+//! The widget reads and writes JSON without serde_json's parser and serializer (about
+//! 7 KB of its wasm, brotli): [`Json`] and [`FromJson`] read, [`to_json`] writes.
 
 mod read;
 mod write;
