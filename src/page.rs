@@ -72,7 +72,7 @@ impl Draft {
 
     /// Keeps `form` (storage full or blocked: the form still works, unsaved).
     pub fn save(&self, form: &VisitorForm) {
-        if let (Some(storage), Ok(text)) = (Self::storage(), serde_json::to_string(form)) {
+        if let (Some(storage), Some(text)) = (Self::storage(), booking_core::json::to_json(form)) {
             let _ = storage.set_item(&self.key, &text);
         }
     }

@@ -235,7 +235,11 @@ fn BookingForm(
                         message: error.to_string(),
                         provider: config.provider.key(),
                     };
-                    page::announce(&host, "error", &serde_json::to_string(&detail).unwrap_or_default());
+                    page::announce(
+                        &host,
+                        "error",
+                        &booking_core::json::to_json(&detail).unwrap_or_default(),
+                    );
                     failure.set(Some(error));
                 }
             }

@@ -41,7 +41,7 @@ pub struct VisitorForm {
 /// The draft the widget keeps in `sessionStorage` (written by `Serialize`), read back
 /// as `Deserialize` would: every field present, of its type.
 impl crate::json::FromJson for VisitorForm {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &crate::json::Json) -> Option<Self> {
         let fields = crate::json::Fields::of(value)?;
         Some(Self {
             first_name: fields.get("first_name")?,

@@ -6,6 +6,15 @@
 //! and is reported together with every other broken rule.
 //!
 //! Responses: anything but the documented shape is a [`ResponseError`], never a panic.
+//!
+//! The widget reads and writes JSON without serde_json's parser and serializer (about
+//! 7 KB of its wasm, brotli): [`Json`] and [`FromJson`] read, [`to_json`] writes.
+
+mod read;
+mod write;
+
+pub use read::Json;
+pub use write::to_json;
 
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
@@ -91,9 +100,9 @@ fn dotted(path: &serde_path_to_error::Path) -> String {
         .join(".")
 }
 
-/// A reply type read by hand from a parsed [`serde_json::Value`]: what the widget uses
-/// instead of the types' `Deserialize` (the derives of the thirteen reply shapes cost the
-/// wasm about 20 KB brotli; one `Value` parser and these walks cost a fraction).
+/// A reply type read by hand from a parsed [`Json`]: what the widget uses instead of
+/// the types' `Deserialize` (the derives of the thirteen reply shapes cost the wasm
+/// about 20 KB brotli; one small parser and these walks cost a fraction).
 ///
 /// Each impl accepts exactly what the type's `Deserialize` accepts from a JSON object
 /// (`tests/reply_walk.rs` compares the two on every example reply and thousands of
@@ -101,81 +110,94 @@ fn dotted(path: &serde_path_to_error::Path) -> String {
 /// or a value of the wrong type is `None` for the whole reply.
 pub trait FromJson: Sized {
     /// `value` as `Self`, or `None` when it does not have the shape.
-    fn from_json(value: &serde_json::Value) -> Option<Self>;
+    fn from_json(value: &Json) -> Option<Self>;
 }
 
 /// Reads `body` as JSON, then as `T` (trailing bytes refused, as by `serde_json`): a
 /// provider's reply, or the widget's own draft.
 pub fn read_json<T: FromJson>(body: &[u8]) -> Option<T> {
-    T::from_json(&serde_json::from_slice(body).ok()?)
+    T::from_json(&Json::parse(body)?)
 }
 
 impl FromJson for String {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         value.as_str().map(str::to_owned)
     }
 }
 
 impl FromJson for i64 {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         value.as_i64()
     }
 }
 
 impl FromJson for bool {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         value.as_bool()
     }
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         value.as_array()?.iter().map(T::from_json).collect()
     }
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         T::from_json(value).map(Box::new)
     }
 }
 
 impl<V: FromJson> FromJson for std::collections::BTreeMap<String, V> {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         // A loop, not `collect`: collecting into a map sorts first (a few KB of wasm).
+        // From the end, so that only the last of a repeated key is read, as serde_json
+        // keeps it.
         let mut map = Self::new();
-        for (key, value) in value.as_object()? {
-            map.insert(key.clone(), V::from_json(value)?);
+        for (key, value) in value.as_object()?.iter().rev() {
+            if !map.contains_key(key) {
+                map.insert(key.clone(), V::from_json(value)?);
+            }
         }
         Some(map)
     }
 }
 
 /// The members of a JSON object, read the way `serde` reads a struct's fields.
-pub struct Fields<'a>(&'a serde_json::Map<String, serde_json::Value>);
+pub struct Fields<'a>(&'a [(String, Json)]);
 
 impl<'a> Fields<'a> {
     /// `value`'s members, if it is an object.
-    pub fn of(value: &'a serde_json::Value) -> Option<Self> {
+    pub fn of(value: &'a Json) -> Option<Self> {
         value.as_object().map(Self)
+    }
+
+    /// The last member named `key` (serde_json keeps the last of a repeated key).
+    fn member(&self, key: &str) -> Option<&'a Json> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value)
     }
 
     /// A required field: present and of type `T`.
     pub fn get<T: FromJson>(&self, key: &str) -> Option<T> {
-        T::from_json(self.0.get(key)?)
+        T::from_json(self.member(key)?)
     }
 
     /// An `Option` field: `Some(None)` when missing or `null`, `None` when of another type.
     pub fn opt<T: FromJson>(&self, key: &str) -> Option<Option<T>> {
-        match self.0.get(key) {
-            None | Some(serde_json::Value::Null) => Some(None),
+        match self.member(key) {
+            None | Some(Json::Null) => Some(None),
             Some(value) => T::from_json(value).map(Some),
         }
     }
 
     /// A `#[serde(default)]` field: `T::default()` when missing.
     pub fn or_default<T: FromJson + Default>(&self, key: &str) -> Option<T> {
-        match self.0.get(key) {
+        match self.member(key) {
             None => Some(T::default()),
             Some(value) => T::from_json(value),
         }

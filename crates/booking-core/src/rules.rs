@@ -209,7 +209,7 @@ macro_rules! listed_enum {
         }
 
         impl $crate::json::FromJson for $name {
-            fn from_json(value: &serde_json::Value) -> Option<Self> {
+            fn from_json(value: &$crate::json::Json) -> Option<Self> {
                 value.as_str().map(Self::from_wire)
             }
         }

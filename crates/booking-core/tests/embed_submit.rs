@@ -131,6 +131,15 @@ fn body(request: &Request) -> Value {
     serde_json::from_str(&request.body).unwrap_or_else(|error| panic!("{} is not JSON: {error}", request.body))
 }
 
+/// The success event's detail, checked to be the bytes `serde_json` writes for it: its
+/// keys are sorted, so writing the parsed value again gives them back.
+fn event_detail(submission: &Submission, success: &Success) -> Value {
+    let text = submission.event_detail(success);
+    let detail: Value = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{text} is not JSON: {error}"));
+    assert_eq!(serde_json::to_string(&detail).unwrap(), text);
+    detail
+}
+
 fn headers(request: &Request) -> Vec<(&'static str, &str)> {
     request
         .headers
@@ -1289,7 +1298,7 @@ fn provider_strings_pass_through_unchanged_as_data() {
         let submission = prepared(&embed(attributes), &ada());
         let success = done(submission.answer(Step::Booking, 200, reply.to_string().as_bytes()));
         assert_eq!(success.outcome.booking_id.as_deref(), Some(MARKUP), "{attributes:?}");
-        let detail: Value = serde_json::from_str(&submission.event_detail(&success)).unwrap();
+        let detail = event_detail(&submission, &success);
         assert_eq!(detail["bookingId"], MARKUP, "{attributes:?}");
     }
     // A link is kept as sent too; following it is decided by `followable`.
@@ -1308,7 +1317,7 @@ fn provider_strings_pass_through_unchanged_as_data() {
 fn the_success_event_names_provider_booking_utc_start_zone_and_email() {
     let submission = prepared(&embed(MEETERGO_BOOK), &ada());
     let success = done(submission.answer(Step::Booking, 200, br#"{"appointmentId":"appt-7"}"#));
-    let detail: Value = serde_json::from_str(&submission.event_detail(&success)).unwrap();
+    let detail = event_detail(&submission, &success);
     assert_eq!(
         detail,
         json!({
@@ -1325,7 +1334,7 @@ fn the_success_event_names_provider_booking_utc_start_zone_and_email() {
     let submission = prepared(&embed(GOHIGHLEVEL_RESCHEDULE), &ada());
     let reply = br#"{"id":"0TkCdp9PfvLeWKYRRvIz","startTime":"2026-03-08T10:30:00-04:00","appointmentStatus":"new"}"#;
     let success = done(submission.answer(Step::Booking, 200, reply));
-    let detail: Value = serde_json::from_str(&submission.event_detail(&success)).unwrap();
+    let detail = event_detail(&submission, &success);
     assert_eq!(
         detail,
         json!({
@@ -1350,7 +1359,7 @@ fn the_call_event_has_no_start() {
     let submission = prepared(&embed(CALCOM_CALL), &form);
     let reply = br#"{"status":"success","data":{"callId":"call-1"}}"#;
     let success = done(submission.answer(Step::Booking, 200, reply));
-    let detail: Value = serde_json::from_str(&submission.event_detail(&success)).unwrap();
+    let detail = event_detail(&submission, &success);
     assert_eq!(
         detail,
         json!({

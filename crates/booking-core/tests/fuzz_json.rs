@@ -1,6 +1,7 @@
 //! Arbitrary JSON into every operation's parser and validator: nothing panics, every
-//! refusal names a field and says something, and what validates still validates the
-//! same after a round trip through the wire.
+//! refusal names a field and says something, what validates still validates the same
+//! after a round trip through the wire, and the widget's JSON writer and reader agree
+//! with serde_json on all of it.
 //!
 //! Values are built per operation from its real field names, each with a value of the
 //! right type most of the time and anything else otherwise, so that most cases get
@@ -263,6 +264,7 @@ where
             for error in &errors {
                 prop_assert!(!error.field.is_empty() && !error.message.is_empty(), "{error:?}");
             }
+            written_alike(&request)?;
             let again: T = parse_request(&serde_json::to_vec(&request).unwrap()).expect("own wire form parses");
             prop_assert_eq!(validate(&again), errors);
         }
@@ -270,6 +272,26 @@ where
         Err(Rejection::Malformed(error)) => prop_assert!(false, "valid JSON called malformed: {error:?}"),
     }
     Ok(())
+}
+
+/// The widget's writer gives serde_json's bytes for `request`, or refuses it when it
+/// holds a float (which no request the widget builds does).
+fn written_alike<T: Serialize>(request: &T) -> Result<(), TestCaseError> {
+    let theirs = serde_json::to_string(request).unwrap();
+    match booking_core::json::to_json(request) {
+        Some(ours) => prop_assert_eq!(ours, theirs),
+        None => prop_assert!(has_float(&serde_json::from_str(&theirs).unwrap()), "refused {}", theirs),
+    }
+    Ok(())
+}
+
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.is_f64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(members) => members.values().any(has_float),
+        _ => false,
+    }
 }
 
 proptest! {
@@ -344,6 +366,12 @@ proptest! {
     #[test]
     fn any_json_and_bytes(value in anything(), bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         for body in [serde_json::to_vec(&value).unwrap(), bytes] {
+            // The widget's reader accepts what serde_json accepts (`tests/json_read.rs`
+            // compares the values too).
+            prop_assert_eq!(
+                booking_core::json::Json::parse(&body).is_some(),
+                serde_json::from_slice::<Value>(&body).is_ok()
+            );
             let _ = parse_request::<iclosed::CreateCallRequest>(&body);
             let _ = parse_request::<iclosed::RescheduleCallRequest>(&body);
             let _ = parse_request::<gohighlevel::UpsertContactRequest>(&body);

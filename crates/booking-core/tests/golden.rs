@@ -1,6 +1,7 @@
 //! Golden wire JSON: every operation's request built from one neutral form, compared
 //! byte for byte with `tests/golden/*.json`. A change to a field name, a casing, an
-//! omitted `None` or a time format shows up as a diff here.
+//! omitted `None` or a time format shows up as a diff here. Each is also written by the
+//! widget's own writer (`json::to_json`), byte for byte as by `serde_json::to_string`.
 //!
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test -p booking-core --test golden`,
 //! then read the diff before committing it.
@@ -49,6 +50,12 @@ fn check(name: &str, request: &impl Serialize) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(format!("{name}.json"));
+    // The widget writes its bodies with its own writer: the same bytes as serde_json.
+    assert_eq!(
+        booking_core::json::to_json(request),
+        Some(serde_json::to_string(request).unwrap()),
+        "{name}"
+    );
     let actual = serde_json::to_string_pretty(request).unwrap() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &actual).unwrap();

@@ -1,8 +1,9 @@
-//! The widget reads replies (and its own draft) with [`FromJson`], by hand from a
-//! `serde_json::Value`, where the relay uses the wire types' `Deserialize`. The two must
-//! agree: on every example reply, and on every reply made from one by changing a single
-//! value (to `null`, a boolean, a whole number, a float, one past `i64::MAX`, text, an
-//! empty array or object), dropping a member or adding an unknown one.
+//! The widget reads replies (and its own draft) with [`FromJson`], by hand from its own
+//! parsed [`Json`](booking_core::json::Json), where the relay uses the wire types'
+//! `Deserialize`. The two must agree: on every example reply, and on every reply made
+//! from one by changing a single value (to `null`, a boolean, a whole number, a float,
+//! one past `i64::MAX`, text, an empty array or object), dropping a member or adding an
+//! unknown one.
 //!
 //! Known, deliberate differences, not generated here: `Deserialize` also reads a
 //! struct from a JSON array of its fields in order, and refuses an object that names a

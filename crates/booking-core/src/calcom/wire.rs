@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::json::{Fields, FromJson};
+use crate::json::{Fields, FromJson, Json};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -407,7 +407,7 @@ pub struct PhoneCall {
 // The replies as the widget reads them (see `crate::json::FromJson`).
 
 impl FromJson for BookingResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             status: fields.get("status")?,
@@ -417,7 +417,7 @@ impl FromJson for BookingResponse {
 }
 
 impl FromJson for BookingData {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         // `untagged`: one booking (an object), else the occurrences (an array).
         FromJson::from_json(value)
             .map(Self::One)
@@ -426,7 +426,7 @@ impl FromJson for BookingData {
 }
 
 impl FromJson for Booking {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             id: fields.opt("id")?,
@@ -446,7 +446,7 @@ impl FromJson for Booking {
 }
 
 impl FromJson for BookingAttendee {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             name: fields.get("name")?,
@@ -458,7 +458,7 @@ impl FromJson for BookingAttendee {
 }
 
 impl FromJson for CreatePhoneCallResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             status: fields.get("status")?,
@@ -468,7 +468,7 @@ impl FromJson for CreatePhoneCallResponse {
 }
 
 impl FromJson for PhoneCall {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             call_id: fields.get("callId")?,

@@ -8,7 +8,7 @@ use std::fmt;
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
-use crate::json::{read_json, Fields, FromJson};
+use crate::json::{read_json, to_json, Fields, FromJson, Json};
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -536,7 +536,7 @@ impl<'a> Submission<'a> {
             message: String,
         }
         impl FromJson for ReportedError {
-            fn from_json(value: &serde_json::Value) -> Option<Self> {
+            fn from_json(value: &Json) -> Option<Self> {
                 let fields = Fields::of(value)?;
                 Some(Self {
                     field: fields.get("field")?,
@@ -544,8 +544,7 @@ impl<'a> Submission<'a> {
                 })
             }
         }
-        let errors =
-            |body| -> Option<Vec<ReportedError>> { Fields::of(&serde_json::from_slice(body).ok()?)?.get("errors") };
+        let errors = |body| -> Option<Vec<ReportedError>> { Fields::of(&Json::parse(body)?)?.get("errors") };
         match status {
             400 | 422 => match errors(body) {
                 Some(errors) if !errors.is_empty() => {
@@ -578,7 +577,7 @@ fn call_ids(settings: &calcom::Settings) -> (String, String) {
 }
 
 fn json(body: &impl serde::Serialize) -> String {
-    serde_json::to_string(body).unwrap_or_default()
+    to_json(body).unwrap_or_default()
 }
 
 fn named(outcome: Outcome) -> Result<Outcome, Failure> {
@@ -589,7 +588,7 @@ fn named(outcome: Outcome) -> Result<Outcome, Failure> {
     }
 }
 
-/// A reply in the provider's documented shape. Read by hand from a `serde_json::Value`
+/// A reply in the provider's documented shape. Read by hand from a parsed [`Json`]
 /// ([`FromJson`]): the visitor needs no path to the broken field (the path tracker
 /// costs the wasm about 30 KB), and the replies' `Deserialize` derives about 20 KB.
 fn parsed<T: FromJson>(body: &[u8]) -> Result<T, Failure> {

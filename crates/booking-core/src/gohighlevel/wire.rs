@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::json::{Fields, FromJson};
+use crate::json::{Fields, FromJson, Json};
 use crate::rules::listed_enum;
 use crate::time::parse_date;
 
@@ -337,7 +337,7 @@ impl<'de> Deserialize<'de> for FreeSlotsResponse {
 // The replies as the widget reads them (see `crate::json::FromJson`).
 
 impl FromJson for UpsertContactResponse {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             new: fields.opt("new")?,
@@ -348,7 +348,7 @@ impl FromJson for UpsertContactResponse {
 }
 
 impl FromJson for UpsertedContact {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             id: Fields::of(value)?.get("id")?,
         })
@@ -356,17 +356,17 @@ impl FromJson for UpsertedContact {
 }
 
 impl FromJson for Flag {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         match value {
-            serde_json::Value::Bool(flag) => Some(Self::Bool(*flag)),
-            serde_json::Value::String(text) => Some(Self::Text(text.clone())),
+            Json::Bool(flag) => Some(Self::Bool(*flag)),
+            Json::String(text) => Some(Self::Text(text.clone())),
             _ => None,
         }
     }
 }
 
 impl FromJson for AppointmentResponse {
-    fn from_json(value: &serde_json::Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             id: fields.get("id")?,

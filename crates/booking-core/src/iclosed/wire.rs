@@ -1,9 +1,8 @@
 //! iClosed's wire types, with the API's own field names.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::json::{Fields, FromJson};
+use crate::json::{Fields, FromJson, Json};
 
 /// Body of `POST /v1/eventCalls`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,7 +190,7 @@ pub struct RescheduledEventCall {
 // The replies as the widget reads them (see `crate::json::FromJson`).
 
 impl FromJson for CreateCallResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             data: Fields::of(value)?.get("data")?,
         })
@@ -199,7 +198,7 @@ impl FromJson for CreateCallResponse {
 }
 
 impl FromJson for CreateCallData {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             event_call: Fields::of(value)?.get("eventCall")?,
         })
@@ -207,7 +206,7 @@ impl FromJson for CreateCallData {
 }
 
 impl FromJson for CreatedEventCall {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             message: fields.opt("message")?,
@@ -218,7 +217,7 @@ impl FromJson for CreatedEventCall {
 }
 
 impl FromJson for CreatedCall {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             start_time: fields.opt("startTime")?,
@@ -238,7 +237,7 @@ impl FromJson for CreatedCall {
 }
 
 impl FromJson for RescheduleCallResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             data: Fields::of(value)?.get("data")?,
         })
@@ -246,7 +245,7 @@ impl FromJson for RescheduleCallResponse {
 }
 
 impl FromJson for RescheduleCallData {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             event_call: Fields::of(value)?.get("eventCall")?,
         })
@@ -254,7 +253,7 @@ impl FromJson for RescheduleCallData {
 }
 
 impl FromJson for RescheduledEventCall {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             id: fields.opt("id")?,

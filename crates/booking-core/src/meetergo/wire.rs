@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use crate::json::{Fields, FromJson};
+use crate::json::{Fields, FromJson, Json};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -259,7 +259,7 @@ pub struct Spot {
 // The replies as the widget reads them (see `crate::json::FromJson`).
 
 impl FromJson for CreateBookingResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             appointment_id: fields.opt("appointmentId")?,
@@ -273,7 +273,7 @@ impl FromJson for CreateBookingResponse {
 }
 
 impl FromJson for RescheduleAppointmentResponse {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         Some(Self {
             appointment: Fields::of(value)?.opt("appointment")?,
         })
@@ -281,7 +281,7 @@ impl FromJson for RescheduleAppointmentResponse {
 }
 
 impl FromJson for Appointment {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json(value: &Json) -> Option<Self> {
         let fields = Fields::of(value)?;
         Some(Self {
             id: fields.opt("id")?,
