@@ -1,8 +1,6 @@
 //! The widget's views. Every decision they show (which inputs, which messages, what
 //! a reply means) comes from `booking_core::embed`; these only render and wire events.
 
-use std::cell::Cell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use booking_core::embed::{
@@ -123,25 +121,20 @@ fn BookingForm(
     let form_ref = NodeRef::<html::Form>::new();
 
     {
-        // Written in a task of its own, after the keystroke's message is drawn: a
-        // sessionStorage write is synchronous, and it was the largest cost of a
-        // keystroke. One write per burst, of the latest form; nothing (a reload, a
-        // submit's answer) can come between the keystroke and the next task.
+        // Kept when the page is hidden or left (a reload, another tab, the app
+        // switcher), not on each keystroke: a sessionStorage write is synchronous, and
+        // even scheduling one per keystroke was a sixth of the keystroke's time. Not
+        // after a booking: its draft is cleared for good.
         let draft = draft.clone();
-        let queued = Rc::new(Cell::new(false));
-        Effect::new(move |_| {
-            form.track();
-            if !queued.replace(true) {
-                let (draft, queued) = (draft.clone(), queued.clone());
-                set_timeout(
-                    move || {
-                        queued.set(false);
-                        form.try_with_untracked(|form| draft.save(form));
-                    },
-                    Duration::ZERO,
-                );
+        let keep = move |_| {
+            if done.try_with_untracked(Option::is_none) == Some(true) {
+                form.try_with_untracked(|form| draft.save(form));
             }
-        });
+        };
+        // Both, for the page lifecycle's sake: mobile browsers may discard a hidden
+        // page without `pagehide`, and desktop ones may navigate without hiding first.
+        let _ = window_event_listener_untyped("visibilitychange", keep.clone());
+        let _ = window_event_listener_untyped("pagehide", keep);
     }
 
     let message_for = move |control: Control| {

@@ -447,9 +447,11 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     sleep(0).await;
     type_into(&root, "First name", "Grace");
     type_into(&root, "Email", "grace@example.com");
-    // The draft is written in the task after the keystrokes' effects (two timer turns).
-    sleep(0).await;
-    sleep(0).await;
+    // The draft is kept when the page is left: a reload fires `pagehide`.
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&Event::new("pagehide").unwrap())
+        .unwrap();
     root.host().remove();
 
     // The same widget on the next page load.
