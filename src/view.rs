@@ -94,7 +94,8 @@ fn BookingForm(
     );
     // The browser's zone and the list to choose from come in the task after the form
     // shows. The page's first `Intl.DateTimeFormat` loads the browser's locale data, and
-    // with the ~400 options that was a third of the time before a visitor could type.
+    // with the ~400 options that was half the widget's start-up (from the compiled wasm
+    // to the first input).
     set_timeout(
         move || {
             if form.with_untracked(|form| form.time_zone.is_empty()) {
