@@ -177,7 +177,6 @@ async fn embed_mistakes_render_in_the_widget() {
         &[("data-provider", "calendly"), ("data-endpoint", "relay.example.com")],
     )
     .await;
-    sleep(0).await;
     let alert = text(&root, "[role=alert]");
     assert!(alert.contains("not set up correctly"), "{alert}");
     assert!(alert.contains("data-provider") && alert.contains("calendly"), "{alert}");
@@ -191,7 +190,6 @@ async fn embed_mistakes_render_in_the_widget() {
         ],
     )
     .await;
-    sleep(0).await;
     let alert = text(&root, "[role=alert]");
     assert!(alert.contains("data-flow") && alert.contains("no call flow"), "{alert}");
     assert!(
@@ -207,7 +205,6 @@ async fn embed_mistakes_render_in_the_widget() {
 #[wasm_bindgen_test]
 async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
     let root = mount("labels", ICLOSED).await;
-    sleep(0).await;
     for label in ["First name", "Last name", "Email", "Phone", "Date", "Time", "Time zone"] {
         let labels = root.query_selector_all("label").unwrap();
         let found = (0..labels.length()).any(|i| labels.get(i).unwrap().text_content().as_deref() == Some(label));
@@ -225,7 +222,6 @@ async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
         ],
     )
     .await;
-    sleep(0).await;
     assert_eq!(text(&call, "button[type=submit]"), "Call me");
     assert!(call.query_selector("#date").unwrap().is_none(), "a call has no date");
 }
@@ -233,7 +229,6 @@ async fn every_input_has_a_visible_label_and_the_button_says_what_it_does() {
 #[wasm_bindgen_test]
 async fn messages_appear_by_the_field_as_the_visitor_types() {
     let root = mount("typing", ICLOSED).await;
-    sleep(0).await;
     let email = find(&root, "#email");
     assert_eq!(
         email.get_attribute("aria-invalid"),
@@ -262,7 +257,6 @@ async fn messages_appear_by_the_field_as_the_visitor_types() {
 async fn submit_flags_every_problem_and_focuses_the_first() {
     fake_fetch();
     let root = mount("submit-empty", ICLOSED).await;
-    sleep(0).await;
     type_into(&root, "Date", "");
     submit(&root);
     sleep(0).await;
@@ -283,7 +277,6 @@ async fn submit_flags_every_problem_and_focuses_the_first() {
 #[wasm_bindgen_test]
 async fn a_spring_forward_gap_is_explained() {
     let root = mount("dst-gap", ICLOSED).await;
-    sleep(0).await;
     type_into(&root, "Time zone", "America/New_York");
     type_into(&root, "Date", "2026-03-08");
     type_into(&root, "Time", "02:30");
@@ -299,7 +292,6 @@ async fn a_spring_forward_gap_is_explained() {
 async fn submit_is_disabled_while_the_request_is_in_flight() {
     fake_fetch();
     let root = mount("in-flight", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     hold_next(201, ICLOSED_CREATED);
     submit(&root);
@@ -327,7 +319,6 @@ async fn submit_is_disabled_while_the_request_is_in_flight() {
 async fn a_retry_after_a_failure_reuses_the_idempotency_key_and_keeps_the_form() {
     fake_fetch();
     let root = mount("retry", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     reply_offline();
     submit(&root);
@@ -360,7 +351,6 @@ async fn a_retry_after_a_failure_reuses_the_idempotency_key_and_keeps_the_form()
 
     // A changed form is a new submission with a new key.
     let root = mount("retry-edit", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     reply_offline();
     submit(&root);
@@ -389,7 +379,6 @@ async fn a_timeout_gets_its_own_message() {
     let mut attributes = ICLOSED.to_vec();
     attributes.push(("data-timeout", "1"));
     let root = mount("timeout", &attributes).await;
-    sleep(0).await;
     fill_iclosed(&root);
     hold_next(201, ICLOSED_CREATED);
     submit(&root);
@@ -411,7 +400,6 @@ async fn a_timeout_gets_its_own_message() {
 async fn field_errors_of_a_422_land_on_their_fields() {
     fake_fetch();
     let root = mount("server-422", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     reply(
         422,
@@ -444,7 +432,6 @@ async fn field_errors_of_a_422_land_on_their_fields() {
 async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     fake_fetch();
     let root = mount("draft", ICLOSED).await;
-    sleep(0).await;
     type_into(&root, "First name", "Grace");
     type_into(&root, "Email", "grace@example.com");
     // The draft is kept when the page is left: a reload fires `pagehide`.
@@ -456,7 +443,6 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
 
     // The same widget on the next page load.
     let root = mount("draft", ICLOSED).await;
-    sleep(0).await;
     assert_eq!(
         find(&root, "#first-name").unchecked_into::<HtmlInputElement>().value(),
         "Grace"
@@ -475,7 +461,6 @@ async fn the_draft_survives_a_reload_and_is_cleared_on_success() {
     .await;
     root.host().remove();
     let root = mount("draft", ICLOSED).await;
-    sleep(0).await;
     assert_eq!(
         find(&root, "#first-name").unchecked_into::<HtmlInputElement>().value(),
         ""
@@ -487,7 +472,6 @@ async fn a_javascript_redirect_is_refused() {
     fake_fetch();
     let before = web_sys::window().unwrap().location().href().unwrap();
     let root = mount("redirect", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     reply(
         201,
@@ -518,7 +502,6 @@ async fn a_javascript_redirect_is_refused() {
 async fn provider_strings_are_shown_as_text() {
     fake_fetch();
     let root = mount("as-text", CALCOM).await;
-    sleep(0).await;
     type_into(&root, "First name", "Ada");
     type_into(&root, "Email", "ada@example.com");
     type_into(&root, "Date", "2030-03-12");
@@ -563,7 +546,6 @@ async fn success_announces_itself_and_offers_a_calendar_file_and_a_reschedule_li
         .unwrap();
 
     let root = mount("announce", ICLOSED).await;
-    sleep(0).await;
     fill_iclosed(&root);
     let headers = js_sys::Object::new();
     Reflect::set(&headers, &"reschedule-token".into(), &"tok en/+".into()).unwrap();
@@ -614,7 +596,6 @@ async fn gohighlevel_books_as_contact_upsert_then_appointment() {
         ],
     )
     .await;
-    sleep(0).await;
     fill_iclosed(&root);
     reply(200, r#"{"new":true,"contact":{"id":"contact-9"}}"#, JsValue::UNDEFINED);
     reply(
