@@ -1,7 +1,165 @@
 // The booking widget's loader: <script type="module" src=".../embed.js"></script>.
-// It starts fetching the wasm (named relative to this file, so any CDN path works)
-// while the JS glue loads; the wasm then mounts every [data-booking-widget] element.
+// It starts fetching the wasm (named relative to this file, so any CDN path works),
+// draws each [data-booking-widget]'s form at once, then loads the wasm, which takes
+// the forms over and keeps what the visitor typed meanwhile (see README "Embed it").
 // No inline script and no eval: it runs under `script-src 'self' 'wasm-unsafe-eval'`.
+//
+// The form drawn here is the wasm's form without its behaviour: same markup, labels
+// and names (e2e `shell.test.mjs` compares the two for every provider and flow).
+// The wasm is ~100 KB; the visitor can start typing about a second earlier.
 const wasm = fetch(new URL("booking-widget_bg.wasm", import.meta.url));
-const { default: init } = await import("./booking-widget.js");
-await init({ module_or_path: wasm });
+
+// style/widget.css, put here by scripts/embed.mjs at build time. It is adopted by
+// each widget's shadow root (a constructed sheet, so `style-src` does not apply).
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(WIDGET_CSS);
+
+// Each input: label, type ("textarea" and "select" are elements), autocomplete,
+// hint. booking_core::embed::Control holds the same.
+const FIELDS = {
+  "first-name": ["First name", "text", "given-name"],
+  "last-name": ["Last name", "text", "family-name"],
+  email: ["Email", "email", "email"],
+  phone: ["Phone", "tel", "tel", "With + and the country code, like +1 212 555 0100."],
+  company: ["Company", "text", "organization"],
+  guests: ["Guests", "text", "off", "Email addresses of anyone else to invite, separated by commas."],
+  date: ["Date", "date", "off"],
+  time: ["Time", "time", "off"],
+  "time-zone": ["Time zone", "select"],
+  reason: ["Reason", "textarea"],
+  notes: ["Notes", "textarea"],
+};
+const WIDE = ["guests", "time-zone", "reason", "notes"];
+const WHEN = "date time time-zone";
+// Control::for_flow: the inputs of each provider's flow, in order.
+const FORMS = {
+  "iclosed book": `first-name last-name email phone ${WHEN}`,
+  "iclosed reschedule": `${WHEN} reason notes`,
+  "gohighlevel book": `first-name last-name email phone company ${WHEN} notes`,
+  "gohighlevel reschedule": WHEN,
+  "meetergo book": `first-name last-name email phone company guests ${WHEN} notes`,
+  "meetergo reschedule": WHEN,
+  "calcom book": `first-name last-name email phone guests ${WHEN} notes`,
+  "calcom reschedule": `email ${WHEN} reason`,
+  "calcom call": "first-name last-name email phone company",
+};
+// The form's title and its button, per flow.
+const FLOWS = {
+  book: ["Book a call", "Book call"],
+  reschedule: ["Move your booking", "Reschedule"],
+  call: ["Get a call now", "Call me"],
+};
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value != null) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/** A trimmed, lower-cased setting from the host or the page URL, or "". */
+const setting = (value) => (value ?? "").trim().toLowerCase();
+
+/**
+ * The shadow root, styled, with the form for the host's provider and flow in a
+ * `.bw[data-shell]`. A form the embed cannot name gets an empty shell: the wasm says
+ * what is wrong with the embed.
+ */
+function drawShell(host) {
+  if (host.shadowRoot) return;
+  const root = host.attachShadow({ mode: "open" });
+  root.adoptedStyleSheets = [sheet];
+  const shell = element("div", { class: "bw", "data-shell": "" });
+  root.append(shell);
+
+  const provider = setting(host.getAttribute("data-provider"));
+  let flow = setting(host.getAttribute("data-flow")) || "book";
+  // Config::from_attributes: a booking to move makes a booking form a reschedule form.
+  const query = new URLSearchParams(location.search);
+  const named = setting(query.get("provider"));
+  const moving =
+    setting(host.getAttribute("data-booking-id")) || (!named || named === provider ? setting(query.get("booking")) : "");
+  if (flow === "book" && moving) flow = "reschedule";
+  const names = FORMS[`${provider} ${flow}`];
+  if (!names) return;
+
+  const [title, button] = FLOWS[flow];
+  const fields = names.split(" ").map((name) => {
+    const [label, type, autocomplete, hint] = FIELDS[name];
+    const hintId = hint && `${name}-hint`;
+    const common = { id: name, name, "aria-describedby": hintId };
+    const input =
+      type === "select"
+        ? element("select", common)
+        : type === "textarea"
+          ? element("textarea", { ...common, rows: 3 })
+          : element("input", { ...common, type, autocomplete });
+    return element(
+      "div",
+      { class: WIDE.includes(name) ? "bw-field bw-wide" : "bw-field" },
+      element("label", { for: name }, label),
+      ...(hint ? [element("p", { class: "bw-hint", id: hintId }, hint)] : []),
+      input,
+      element("p", { class: "bw-error", id: `${name}-error` }),
+    );
+  });
+  const form = element(
+    "form",
+    { class: "bw-form", novalidate: "", "aria-label": title },
+    element("p", { class: "bw-title" }, title),
+    element("div", { class: "bw-fields" }, ...fields),
+    element("p", { class: "bw-alert", role: "alert", id: "bw-alert", tabindex: -1 }),
+    element("button", { type: "submit", class: "bw-submit" }, button),
+  );
+  // What the wasm needs to carry on: which inputs the visitor changed, and whether
+  // they asked to send (it sends once it has checked the form).
+  form.addEventListener("input", (event) => event.target.setAttribute("data-edited", ""));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    form.setAttribute("data-submitted", "");
+  });
+  shell.append(form);
+}
+
+/**
+ * Once the wasm has rendered its form beside the shell: the shell goes, and what the
+ * visitor did there is done again in the wasm's form, as they did it (an `input`
+ * event per changed input, so it is checked and kept like typing; focus and caret
+ * where they were; the form sent if they had sent it).
+ */
+function handOver(root) {
+  const shell = root?.querySelector(".bw[data-shell]");
+  if (!shell) return;
+  const focused = root.activeElement;
+  const caret = focused?.selectionStart != null && [focused.selectionStart, focused.selectionEnd];
+  shell.remove();
+  for (const typed of shell.querySelectorAll("[data-edited]")) {
+    const input = root.getElementById(typed.id);
+    if (!input) continue;
+    input.value = typed.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  const input = focused && root.getElementById(focused.id);
+  input?.focus();
+  if (caret) input?.setSelectionRange(...caret);
+  if (shell.querySelector("form[data-submitted]")) root.querySelector("form")?.requestSubmit();
+}
+
+const widgets = () => document.querySelectorAll("[data-booking-widget]");
+widgets().forEach(drawShell);
+// Widgets a page script adds while the wasm loads get their form as well.
+const added = new MutationObserver(() => widgets().forEach(drawShell));
+added.observe(document, { childList: true, subtree: true });
+try {
+  const { default: init } = await import("./booking-widget.js");
+  await init({ module_or_path: wasm });
+  added.disconnect();
+  widgets().forEach((host) => handOver(host.shadowRoot));
+} catch (error) {
+  added.disconnect();
+  for (const host of widgets()) {
+    const alert = host.shadowRoot?.querySelector("[data-shell] #bw-alert");
+    if (alert) alert.textContent = "This form could not load. Please reload the page to try again.";
+  }
+  throw error;
+}

@@ -13,10 +13,6 @@ use booking_core::embed::Config;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
-/// The widget's stylesheet, adopted by each shadow root (constructed stylesheets are
-/// not subject to a host page's `style-src`).
-const STYLE: &str = include_str!("../style/widget.css");
-
 /// Marks the host element of the embed.
 pub const SELECTOR: &str = "[data-booking-widget]";
 
@@ -38,15 +34,16 @@ pub fn mount_all() {
 }
 
 /// Mounts one widget on `host` (the `index`-th of the page), reading its `data-*`
-/// attributes. A host that already has a shadow root is left alone.
+/// attributes. embed.js has drawn the form already, styled, in a `.bw[data-shell]`
+/// of the host's shadow root: the widget renders beside it, and embed.js then hands
+/// what the visitor did there over to it. A host with a shadow root and no shell is
+/// mounted already and left alone.
 pub fn mount(host: &HtmlElement, index: usize) -> Result<(), JsValue> {
-    if host.shadow_root().is_some() {
-        return Ok(());
-    }
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let sheet = web_sys::CssStyleSheet::new()?;
-    sheet.replace_sync(STYLE)?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    let root = match host.shadow_root() {
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+        Some(root) if root.first_element_child().is_some_and(|child| child.has_attribute("data-shell")) => root,
+        Some(_) => return Ok(()),
+    };
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
     let container: HtmlElement = document.create_element("div")?.dyn_into()?;
     container.set_class_name("bw");

@@ -66,9 +66,12 @@ export function widget(page, index = 0) {
   return page.locator("[data-booking-widget]").nth(index);
 }
 
-/** Waits until the widget has rendered its form. */
+/**
+ * Waits until the wasm's form has taken over the one embed.js draws first (that one
+ * sits in a `.bw[data-shell]`, and shows no messages).
+ */
 export async function ready(widgetLocator) {
-  await widgetLocator.locator("form").waitFor({ state: "visible", timeout: 15_000 });
+  await widgetLocator.locator(".bw:not([data-shell]) form").waitFor({ state: "visible", timeout: 15_000 });
   // The zone picker's options (and the browser's zone) come in the task after the form.
   const zones = widgetLocator.locator("select");
   if (await zones.count()) await zones.locator("option").first().waitFor({ state: "attached" });
