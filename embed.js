@@ -142,7 +142,10 @@ function handOver(root) {
   const input = focused && root.getElementById(focused.id);
   input?.focus();
   if (caret) input?.setSelectionRange(...caret);
-  if (shell.querySelector("form[data-submitted]")) root.querySelector("form")?.requestSubmit();
+  // Sent a task later: the wasm fills in the browser's time zone in the task after it
+  // mounts, and a form sent before that would be refused for want of one.
+  const form = root.querySelector("form");
+  if (form && shell.querySelector("form[data-submitted]")) setTimeout(() => form.requestSubmit());
 }
 
 const widgets = () => document.querySelectorAll("[data-booking-widget]");

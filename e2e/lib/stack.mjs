@@ -228,9 +228,9 @@ class Stack {
   /**
    * A fresh browser context (cold cache, empty storage) on `url`, the visitor in
    * `timezoneId`. Returns the page and what it logged: console errors, page errors,
-   * CSP violations.
+   * CSP violations. `prepare(page)` runs before the page loads (to route requests).
    */
-  async open(url, { timezoneId = "America/New_York", viewport = { width: 800, height: 1000 } } = {}) {
+  async open(url, { timezoneId = "America/New_York", viewport = { width: 800, height: 1000 }, prepare } = {}) {
     const context = await this.browser.newContext({ timezoneId, viewport, locale: "en-US" });
     const page = await context.newPage();
     const problems = [];
@@ -244,6 +244,7 @@ class Stack {
         window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
       );
     });
+    await prepare?.(page);
     await page.goto(url);
     return { page, context, problems };
   }
