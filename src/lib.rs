@@ -37,7 +37,8 @@ pub fn mount_all() {
 /// attributes. embed.js has drawn the form already, styled, in a `.bw[data-shell]`
 /// of the host's shadow root: the widget renders beside it, and embed.js then hands
 /// what the visitor did there over to it. A host with a shadow root and no shell is
-/// mounted already and left alone.
+/// mounted already and left alone; one without a shadow root (a host embed.js has not
+/// seen) gets one here, without the stylesheet, which embed.js brings.
 pub fn mount(host: &HtmlElement, index: usize) -> Result<(), JsValue> {
     let root = match host.shadow_root() {
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,

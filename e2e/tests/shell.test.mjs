@@ -7,6 +7,7 @@ import { startStack } from "../lib/stack.mjs";
 import {
   ADA,
   assertClean,
+  axeViolations,
   embed,
   field,
   fill,
@@ -84,6 +85,7 @@ test("before the wasm, every provider's and flow's form is drawn with the wasm's
   await widget(page, embeds.length - 1).locator("[data-shell] form").waitFor();
   const drawn = await forms(page);
   await screenshot(page, "shell-before-wasm");
+  assert.deepEqual(await axeViolations(page), [], "embed.js's forms pass axe as the wasm's do");
   for (let index = 0; index < embeds.length; index++) {
     const first = widget(page, index).locator("[data-shell] input").first();
     assert.equal(await first.isEditable(), true, `widget ${index}: its first input takes typing before the wasm`);
