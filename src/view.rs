@@ -7,6 +7,7 @@ use booking_core::embed::{
     calendar_file, check, reschedule_link, Config, ConfigError, Control, Failure, Flow, InputKind, Problem, Submission,
 };
 use booking_core::{Timestamp, VisitorForm};
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -31,12 +32,15 @@ pub fn Widget(
     /// Its place among the page's widgets (names its draft when it has no `id`).
     index: usize,
 ) -> impl IntoView {
+    // `Either`, not `.into_any()`, wherever a view has several shapes: `into_any` turns
+    // the view into its owned twin (`Arc<str>` for `&str`, shared closures), a second
+    // copy of all its rendering code (6 KB brotli for the form).
     match config {
         Ok(config) => {
             let draft = Draft::of(&host, &config, index);
-            view! { <BookingForm config=config host=host draft=draft /> }.into_any()
+            Either::Left(view! { <BookingForm config=config host=host draft=draft /> })
         }
-        Err(errors) => view! { <ConfigErrors errors=errors /> }.into_any(),
+        Err(errors) => Either::Right(view! { <ConfigErrors errors=errors /> }),
     }
 }
 
@@ -351,7 +355,7 @@ fn FieldRow(
     );
 
     let input = match control.kind() {
-        InputKind::Input(kind) => view! {
+        InputKind::Input(kind) => EitherOf3::A(view! {
             <input
                 id=id
                 name=id
@@ -362,9 +366,8 @@ fn FieldRow(
                 aria-invalid=invalid
                 aria-describedby=described_by
             />
-        }
-        .into_any(),
-        InputKind::TextArea => view! {
+        }),
+        InputKind::TextArea => EitherOf3::B(view! {
             <textarea
                 id=id
                 name=id
@@ -374,9 +377,8 @@ fn FieldRow(
                 aria-invalid=invalid
                 aria-describedby=described_by
             ></textarea>
-        }
-        .into_any(),
-        InputKind::TimeZoneSelect => view! {
+        }),
+        InputKind::TimeZoneSelect => EitherOf3::C(view! {
             // Options are written once, when the list arrives, selected as they are
             // created: the list is long, and re-rendering it on each keystroke would
             // cost the visitor.
@@ -393,8 +395,7 @@ fn FieldRow(
                         .collect_view()
                 }}
             </select>
-        }
-        .into_any(),
+        }),
     };
 
     view! {
@@ -435,19 +436,17 @@ fn SuccessView(
                 {done.reschedule.map(|url| view! { <a class="bw-link" href=url>"Reschedule"</a> })}
             </p>
             {done.provider_page.map(|page| match page {
-                Ok(url) => view! {
+                Ok(url) => Either::Left(view! {
                     <p class="bw-next">
                         "Taking you to your confirmation page… "
                         <a href=url>"Go now"</a>
                     </p>
-                }
-                .into_any(),
-                Err(()) => view! {
+                }),
+                Err(()) => Either::Right(view! {
                     <p class="bw-next">
                         "The booking service sent a confirmation page that is not a secure web address, so we did not open it."
                     </p>
-                }
-                .into_any(),
+                }),
             })}
         </div>
     }
