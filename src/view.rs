@@ -304,7 +304,7 @@ fn BookingForm(
                 type="submit"
                 class="bw-submit"
                 disabled=move || sending.get()
-                aria-busy=move || sending.get().then_some("true")
+                aria-busy=move || sending.get().then(|| "true".to_owned())
             >
                 {move || if sending.get() { "Sending…" } else { submit_label }}
             </button>
@@ -343,7 +343,7 @@ fn FieldRow(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let invalid = move || message.with(Option::is_some).then_some("true");
+    let invalid = move || message.with(Option::is_some).then(|| "true".to_owned());
     // Written once (the restored draft); after that only the visitor changes it. Written
     // on each edit, it would clear a date or time input mid-typing: those read "" until
     // complete, and setting "" back wipes the segments already typed.
