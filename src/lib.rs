@@ -42,7 +42,13 @@ pub fn mount_all() {
 pub fn mount(host: &HtmlElement, index: usize) -> Result<(), JsValue> {
     let root = match host.shadow_root() {
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
-        Some(root) if root.first_element_child().is_some_and(|child| child.has_attribute("data-shell")) => root,
+        Some(root)
+            if root
+                .first_element_child()
+                .is_some_and(|child| child.has_attribute("data-shell")) =>
+        {
+            root
+        }
         Some(_) => return Ok(()),
     };
     let document = host.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
