@@ -23,7 +23,7 @@ pub mod gohighlevel;
 pub mod iclosed;
 pub mod meetergo;
 
-pub use form::{BookingState, FormField, Outcome, VisitorForm};
+pub use form::{BookingState, FormField, Outcome, Utm, VisitorForm};
 pub use json::{parse_request, parse_response, Rejection, ResponseError};
 pub use rules::{Code, FieldError};
 pub use time::{LocalDateTime, TimeError, Timestamp, ZoneOffsets};

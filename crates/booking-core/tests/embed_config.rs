@@ -4,8 +4,6 @@
 //! what the page URL prefills ([`VisitorForm::from_page_query`]); and the inputs each
 //! provider and flow shows ([`Control`]).
 
-use std::collections::BTreeMap;
-
 use booking_core::embed::{
     Booking, Config, ConfigError, Control, Flow, InputKind, Provider, Settings, Theme, CALCOM_API,
     DEFAULT_DURATION_MINUTES, DEFAULT_TIMEOUT_SECONDS,
@@ -894,7 +892,7 @@ fn utm_parameters_are_kept_by_their_full_name() {
     ]);
     assert_eq!(
         form.utm,
-        BTreeMap::from([
+        booking_core::Utm::from([
             ("utm_campaign".to_owned(), "spring".to_owned()),
             ("utm_source".to_owned(), "newsletter".to_owned()),
         ])
@@ -920,7 +918,7 @@ fn a_utm_key_longer_than_40_characters_is_dropped() {
     let forty = format!("utm_{}", "k".repeat(36));
     let forty_one = format!("utm_{}", "k".repeat(37));
     let form = prefill(&[(&forty, "kept"), (&forty_one, "dropped")]);
-    assert_eq!(form.utm, BTreeMap::from([(forty, "kept".to_owned())]));
+    assert_eq!(form.utm, booking_core::Utm::from([(forty, "kept".to_owned())]));
 }
 
 #[test]
@@ -928,7 +926,7 @@ fn a_utm_key_of_40_non_ascii_characters_is_kept() {
     let forty = format!("utm_{}", "é".repeat(36));
     assert_eq!(forty.encode_utf16().count(), 40);
     let form = prefill(&[(&forty, "kept")]);
-    assert_eq!(form.utm, BTreeMap::from([(forty, "kept".to_owned())]));
+    assert_eq!(form.utm, booking_core::Utm::from([(forty, "kept".to_owned())]));
 }
 
 #[test]

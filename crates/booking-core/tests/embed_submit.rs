@@ -11,8 +11,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use booking_core::embed::{
     check, followable, Config, Control, Failure, Flow, Method, Next, Problem, Request, Step, Submission, Success,
 };
@@ -117,7 +115,7 @@ fn ada() -> VisitorForm {
         date: "2026-03-08".into(),
         time: "10:30".into(),
         time_zone: "America/New_York".into(),
-        utm: BTreeMap::from([("utm_source".into(), "newsletter".into())]),
+        utm: booking_core::Utm::from([("utm_source".into(), "newsletter".into())]),
     }
 }
 

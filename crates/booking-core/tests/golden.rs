@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use booking_core::time::Timestamp;
@@ -31,7 +30,7 @@ fn form() -> VisitorForm {
         date: "2026-03-08".into(),
         time: "10:30".into(),
         time_zone: "America/New_York".into(),
-        utm: BTreeMap::from([
+        utm: booking_core::Utm::from([
             ("utm_campaign".into(), "spring".into()),
             ("utm_source".into(), "newsletter".into()),
         ]),

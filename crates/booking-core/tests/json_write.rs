@@ -103,7 +103,7 @@ fn the_draft_is_written_alike() {
         email: "ada@example.com".into(),
         guests: vec!["bob@example.com".into(), "\u{1}".into()],
         notes: "line 1\nline 2\t\\".into(),
-        utm: BTreeMap::from([("utm_source".into(), "news\u{2028}letter".into())]),
+        utm: booking_core::Utm::from([("utm_source".into(), "news\u{2028}letter".into())]),
         ..VisitorForm::default()
     });
 }
@@ -150,7 +150,7 @@ fn form() -> impl Strategy<Value = VisitorForm> {
                 date,
                 time,
                 time_zone,
-                utm,
+                utm: utm.into_iter().collect(),
             }
         })
 }

@@ -744,7 +744,7 @@ mod mapping {
             date: "2026-03-09".into(),
             time: "09:30".into(),
             time_zone: "America/New_York".into(),
-            utm: BTreeMap::from([("utm_source".to_owned(), "newsletter".to_owned())]),
+            utm: booking_core::Utm::from([("utm_source".to_owned(), "newsletter".to_owned())]),
         }
     }
 

@@ -20,7 +20,11 @@ async fn chunks_go_through_a_js_stream_and_back_in_order() {
 
 #[wasm_bindgen_test]
 async fn an_error_errors_the_js_stream_and_ends_the_rust_one_after_it() {
-    let items = vec![Ok(JsValue::from("a")), Err(JsValue::from("broken")), Ok(JsValue::from("never read"))];
+    let items = vec![
+        Ok(JsValue::from("a")),
+        Err(JsValue::from("broken")),
+        Ok(JsValue::from("never read")),
+    ];
     let raw = ReadableStream::from_stream(stream::iter(items)).into_raw();
     let back: Vec<_> = ReadableStream::from_raw(raw).into_stream().collect().await;
     assert_eq!(back.len(), 2);
