@@ -113,7 +113,11 @@ fn BookingForm(
         Duration::ZERO,
     );
     let config = StoredValue::new(config);
-    let touched = RwSignal::new(Vec::<Control>::new());
+    // The names of the inputs the visitor has edited. Names, not `Control`s: a
+    // `Vec<String>` signal is in the wasm already (the zone list), and each signal
+    // value type brings its own copy of the signal's code.
+    let touched = RwSignal::new(Vec::<String>::new());
+    let is_touched = move |touched: &Vec<String>, control: Control| touched.iter().any(|name| name == control.name());
     let submitted = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let failure = RwSignal::new(None::<Failure>);
@@ -146,7 +150,7 @@ fn BookingForm(
         Memo::new(move |_| {
             let server = server_problems.with(|problems| first_message(problems, Some(control)));
             server.or_else(|| {
-                let shown = submitted.get() || touched.with(|touched| touched.contains(&control));
+                let shown = submitted.get() || touched.with(|touched| is_touched(touched, control));
                 shown
                     .then(|| problems.with(|problems| first_message(problems, Some(control))))
                     .flatten()
@@ -158,8 +162,8 @@ fn BookingForm(
         form.update(|form| control.set(form, value));
         // Each write below wakes every input's message, so a keystroke writes only
         // what it changes: after the first, usually nothing but the form.
-        if !touched.with_untracked(|touched| touched.contains(&control)) {
-            touched.update(|touched| touched.push(control));
+        if !touched.with_untracked(|touched| is_touched(touched, control)) {
+            touched.update(|touched| touched.push(control.name().to_owned()));
         }
         if server_problems.with_untracked(|problems| problems.iter().any(|problem| problem.control == Some(control))) {
             server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
