@@ -120,9 +120,11 @@ fn BookingForm(
     let is_touched = move |touched: &Vec<String>, control: Control| touched.iter().any(|name| name == control.name());
     let submitted = RwSignal::new(false);
     let sending = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    // The last submission's end: `Ok` once booked (the success view), `Err` when it
+    // failed (the message above the button). One signal, not one for each: each signal
+    // value type brings its own copy of the signal's code.
+    let ended = RwSignal::new(None::<Result<Done, Failure>>);
     let server_problems = RwSignal::new(Vec::<Problem>::new());
-    let done = RwSignal::new(None::<Done>);
     // The idempotency key of the last attempt and the form it sent: a retry of the
     // same form reuses it, an edited form is a new submission.
     let attempt = StoredValue::new(None::<(VisitorForm, String)>);
@@ -136,7 +138,7 @@ fn BookingForm(
         // after a booking: its draft is cleared for good.
         let draft = draft.clone();
         let keep = move |_| {
-            if done.try_with_untracked(Option::is_none) == Some(true) {
+            if ended.try_with_untracked(|ended| !matches!(ended, Some(Ok(_)))) == Some(true) {
                 form.try_with_untracked(|form| draft.save(form));
             }
         };
@@ -168,8 +170,8 @@ fn BookingForm(
         if server_problems.with_untracked(|problems| problems.iter().any(|problem| problem.control == Some(control))) {
             server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
         }
-        if failure.with_untracked(|failure| matches!(failure, Some(Failure::Rejected(_)))) {
-            failure.set(None);
+        if ended.with_untracked(|ended| matches!(ended, Some(Err(Failure::Rejected(_))))) {
+            ended.set(None);
         }
     };
 
@@ -199,7 +201,7 @@ fn BookingForm(
             .unwrap_or_else(new_key);
         attempt.set_value(Some((current.clone(), key.clone())));
         sending.set(true);
-        failure.set(None);
+        ended.set(None);
         server_problems.set(Vec::new());
         let config = config.get_value();
         let host = host.clone();
@@ -216,7 +218,7 @@ fn BookingForm(
                         Flow::Call => "call-requested",
                     };
                     page::announce(&host, name, &submission.event_detail(&booked.success));
-                    done.set(Some(success_view(&config, &current, booked)));
+                    ended.set(Some(Ok(success_view(&config, &current, booked))));
                 }
                 Err(error) => {
                     if let Failure::Rejected(problems) = &error {
@@ -242,7 +244,7 @@ fn BookingForm(
                         "error",
                         &booking_core::json::to_json(&detail).unwrap_or_default(),
                     );
-                    failure.set(Some(error));
+                    ended.set(Some(Err(error)));
                 }
             }
         });
@@ -267,13 +269,22 @@ fn BookingForm(
                     .then(|| problems.with(|problems| first_message(problems, None)))
                     .flatten()
             });
-        failure
-            .with(|failure| failure.as_ref().map(ToString::to_string))
+        ended
+            .with(|ended| match ended {
+                Some(Err(failure)) => Some(failure.to_string()),
+                _ => None,
+            })
             .or(unplaced)
     };
 
     view! {
-        {move || done.get().map(|done| view! { <SuccessView done=done /> })}
+        {move || {
+            ended.with(|ended| match ended {
+                Some(Ok(done)) => Some(done.clone()),
+                _ => None,
+            })
+            .map(|done| view! { <SuccessView done=done /> })
+        }}
         <form
             class="bw-form"
             novalidate
@@ -284,7 +295,7 @@ fn BookingForm(
             // delegation off (1.7 KB brotli).
             on:submit:capture=on_submit
             aria-label=title
-            hidden=move || done.with(Option::is_some)
+            hidden=move || ended.with(|ended| matches!(ended, Some(Ok(_))))
         >
             <p class="bw-title">{title}</p>
             <div class="bw-fields">
