@@ -62,14 +62,15 @@ const setting = (value) => (value ?? "").trim().toLowerCase();
 
 /**
  * The shadow root, styled, with the form for the host's provider and flow in a
- * `.bw[data-shell]`. A form the embed cannot name gets an empty shell: the wasm says
- * what is wrong with the embed.
+ * `.bw[data-shell]`. An embed without a form (an unknown provider or flow, a
+ * reschedule form with no booking to move) gets an empty, unstyled shell: the wasm
+ * says what is wrong with the embed.
  */
 function drawShell(host) {
   if (host.shadowRoot) return;
   const root = host.attachShadow({ mode: "open" });
   root.adoptedStyleSheets = [sheet];
-  const shell = element("div", { class: "bw", "data-shell": "" });
+  const shell = element("div", { "data-shell": "" });
   root.append(shell);
 
   const provider = setting(host.getAttribute("data-provider"));
@@ -80,7 +81,7 @@ function drawShell(host) {
   const moving =
     setting(host.getAttribute("data-booking-id")) || (!named || named === provider ? setting(query.get("booking")) : "");
   if (flow === "book" && moving) flow = "reschedule";
-  const names = FORMS[`${provider} ${flow}`];
+  const names = (flow !== "reschedule" || moving) && FORMS[`${provider} ${flow}`];
   if (!names) return;
 
   const [title, button] = FLOWS[flow];
@@ -111,6 +112,7 @@ function drawShell(host) {
     element("p", { class: "bw-alert", role: "alert", id: "bw-alert", tabindex: -1 }),
     element("button", { type: "submit", class: "bw-submit" }, button),
   );
+  shell.className = "bw";
   // What the wasm needs to carry on: which inputs the visitor changed, and whether
   // they asked to send (it sends once it has checked the form).
   form.addEventListener("input", (event) => event.target.setAttribute("data-edited", ""));
@@ -128,7 +130,7 @@ function drawShell(host) {
  * where they were; the form sent if they had sent it).
  */
 function handOver(root) {
-  const shell = root?.querySelector(".bw[data-shell]");
+  const shell = root?.querySelector("[data-shell]");
   if (!shell) return;
   const focused = root.activeElement;
   const caret = focused?.selectionStart != null && [focused.selectionStart, focused.selectionEnd];
