@@ -77,13 +77,9 @@ impl Utm {
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.0.iter().map(|(key, _)| key)
     }
-
-    /// Names and values, sorted by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(key, value)| (key, value))
-    }
 }
 
+/// Names and values, sorted by name.
 impl<'a> IntoIterator for &'a Utm {
     type Item = (&'a String, &'a String);
     type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&'a (String, String)) -> Self::Item>;
