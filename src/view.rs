@@ -345,17 +345,19 @@ fn FieldRow(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let hint = control.hint();
+    // The hint, when there is one, and the message while it shows.
     let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        let quiet = hint.map(|_| hint_id.clone());
+        let with_message = match &quiet {
+            Some(hint_id) => format!("{hint_id} {error_id}"),
+            None => error_id.clone(),
+        };
         move || {
-            let ids: Vec<&str> = [
-                hint.map(|_| hint_id.as_str()),
-                message.with(Option::is_some).then_some(error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
+            if message.with(Option::is_some) {
+                Some(with_message.clone())
+            } else {
+                quiet.clone()
+            }
         }
     };
     let invalid = move || message.with(Option::is_some).then(|| "true".to_owned());
