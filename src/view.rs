@@ -79,6 +79,24 @@ struct Done {
     provider_page: Option<Result<String, ()>>,
 }
 
+/// Where the visitor is with the form, beyond what they typed. One signal for all of
+/// it: each signal value type brings its own copy of the signal's code (about 2 KB of
+/// wasm), and none of this changes on a keystroke after an input's first.
+#[derive(Default)]
+struct Progress {
+    /// The inputs the visitor has edited: their messages show.
+    touched: Vec<Control>,
+    /// The visitor has tried to send: every message shows.
+    submitted: bool,
+    /// A submission is on its way.
+    sending: bool,
+    /// What the provider refused in the last submission, until its input is edited.
+    server_problems: Vec<Problem>,
+    /// The last submission's end: `Ok` once booked (the success view), `Err` when it
+    /// failed (the message above the button).
+    ended: Option<Result<Done, Failure>>,
+}
+
 /// The visitor's form for one provider and flow.
 #[component]
 fn BookingForm(
@@ -113,18 +131,7 @@ fn BookingForm(
         Duration::ZERO,
     );
     let config = StoredValue::new(config);
-    // The names of the inputs the visitor has edited. Names, not `Control`s: a
-    // `Vec<String>` signal is in the wasm already (the zone list), and each signal
-    // value type brings its own copy of the signal's code.
-    let touched = RwSignal::new(Vec::<String>::new());
-    let is_touched = move |touched: &Vec<String>, control: Control| touched.iter().any(|name| name == control.name());
-    let submitted = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    // The last submission's end: `Ok` once booked (the success view), `Err` when it
-    // failed (the message above the button). One signal, not one for each: each signal
-    // value type brings its own copy of the signal's code.
-    let ended = RwSignal::new(None::<Result<Done, Failure>>);
-    let server_problems = RwSignal::new(Vec::<Problem>::new());
+    let progress = RwSignal::new(Progress::default());
     // The idempotency key of the last attempt and the form it sent: a retry of the
     // same form reuses it, an edited form is a new submission.
     let attempt = StoredValue::new(None::<(VisitorForm, String)>);
@@ -138,7 +145,7 @@ fn BookingForm(
         // after a booking: its draft is cleared for good.
         let draft = draft.clone();
         let keep = move |_| {
-            if ended.try_with_untracked(|ended| !matches!(ended, Some(Ok(_)))) == Some(true) {
+            if progress.try_with_untracked(|progress| !matches!(progress.ended, Some(Ok(_)))) == Some(true) {
                 form.try_with_untracked(|form| draft.save(form));
             }
         };
@@ -150,9 +157,13 @@ fn BookingForm(
 
     let message_for = move |control: Control| {
         Memo::new(move |_| {
-            let server = server_problems.with(|problems| first_message(problems, Some(control)));
+            let (server, shown) = progress.with(|progress| {
+                (
+                    first_message(&progress.server_problems, Some(control)),
+                    progress.submitted || progress.touched.contains(&control),
+                )
+            });
             server.or_else(|| {
-                let shown = submitted.get() || touched.with(|touched| is_touched(touched, control));
                 shown
                     .then(|| problems.with(|problems| first_message(problems, Some(control))))
                     .flatten()
@@ -162,25 +173,37 @@ fn BookingForm(
 
     let on_input = move |control: Control, value: String| {
         form.update(|form| control.set(form, value));
-        // Each write below wakes every input's message, so a keystroke writes only
-        // what it changes: after the first, usually nothing but the form.
-        if !touched.with_untracked(|touched| is_touched(touched, control)) {
-            touched.update(|touched| touched.push(control.name().to_owned()));
-        }
-        if server_problems.with_untracked(|problems| problems.iter().any(|problem| problem.control == Some(control))) {
-            server_problems.update(|problems| problems.retain(|problem| problem.control != Some(control)));
-        }
-        if ended.with_untracked(|ended| matches!(ended, Some(Err(Failure::Rejected(_))))) {
-            ended.set(None);
+        // Writing `progress` wakes every input's message, so a keystroke writes it only
+        // when it changes: after an input's first keystroke, usually not.
+        let stale = |progress: &Progress| {
+            !progress.touched.contains(&control)
+                || progress
+                    .server_problems
+                    .iter()
+                    .any(|problem| problem.control == Some(control))
+                || matches!(progress.ended, Some(Err(Failure::Rejected(_))))
+        };
+        if progress.with_untracked(stale) {
+            progress.update(|progress| {
+                if !progress.touched.contains(&control) {
+                    progress.touched.push(control);
+                }
+                progress
+                    .server_problems
+                    .retain(|problem| problem.control != Some(control));
+                if matches!(progress.ended, Some(Err(Failure::Rejected(_)))) {
+                    progress.ended = None;
+                }
+            });
         }
     };
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if sending.get_untracked() {
+        if progress.with_untracked(|progress| progress.sending) {
             return;
         }
-        submitted.set(true);
+        progress.update(|progress| progress.submitted = true);
         let current = form.get_untracked();
         let submission = match config
             .with_value(|config| Submission::prepare(config, &current, &IntlZones).map(Submission::into_owned))
@@ -200,15 +223,16 @@ fn BookingForm(
             })
             .unwrap_or_else(new_key);
         attempt.set_value(Some((current.clone(), key.clone())));
-        sending.set(true);
-        ended.set(None);
-        server_problems.set(Vec::new());
+        progress.update(|progress| {
+            progress.sending = true;
+            progress.ended = None;
+            progress.server_problems.clear();
+        });
         let config = config.get_value();
         let host = host.clone();
         let draft = draft.clone();
         spawn_local(async move {
             let result = fetch::submit(&submission, &key, config.timeout_seconds).await;
-            sending.set(false);
             match result {
                 Ok(booked) => {
                     draft.clear();
@@ -218,11 +242,14 @@ fn BookingForm(
                         Flow::Call => "call-requested",
                     };
                     page::announce(&host, name, &submission.event_detail(&booked.success));
-                    ended.set(Some(Ok(success_view(&config, &current, booked))));
+                    let done = success_view(&config, &current, booked);
+                    progress.update(|progress| {
+                        progress.sending = false;
+                        progress.ended = Some(Ok(done));
+                    });
                 }
                 Err(error) => {
                     if let Failure::Rejected(problems) = &error {
-                        server_problems.set(problems.clone());
                         focus_first_problem(form_ref, controls, problems);
                     }
                     // Keys sorted, as `json!` wrote them; a struct keeps `Value` out of the wasm.
@@ -244,7 +271,13 @@ fn BookingForm(
                         "error",
                         &booking_core::json::to_json(&detail).unwrap_or_default(),
                     );
-                    ended.set(Some(Err(error)));
+                    progress.update(|progress| {
+                        progress.sending = false;
+                        if let Failure::Rejected(problems) = &error {
+                            progress.server_problems = problems.clone();
+                        }
+                        progress.ended = Some(Err(error));
+                    });
                 }
             }
         });
@@ -261,25 +294,20 @@ fn BookingForm(
         Flow::Call => "Get a call now",
     });
     let general = move || {
-        let unplaced = server_problems
-            .with(|problems| first_message(problems, None))
-            .or_else(|| {
-                submitted
-                    .get()
+        progress.with(|progress| match &progress.ended {
+            Some(Err(failure)) => Some(failure.to_string()),
+            _ => first_message(&progress.server_problems, None).or_else(|| {
+                progress
+                    .submitted
                     .then(|| problems.with(|problems| first_message(problems, None)))
                     .flatten()
-            });
-        ended
-            .with(|ended| match ended {
-                Some(Err(failure)) => Some(failure.to_string()),
-                _ => None,
-            })
-            .or(unplaced)
+            }),
+        })
     };
 
     view! {
         {move || {
-            ended.with(|ended| match ended {
+            progress.with(|progress| match &progress.ended {
                 Some(Ok(done)) => Some(done.clone()),
                 _ => None,
             })
@@ -295,7 +323,7 @@ fn BookingForm(
             // delegation off (1.7 KB brotli).
             on:submit:capture=on_submit
             aria-label=title
-            hidden=move || ended.with(|ended| matches!(ended, Some(Ok(_))))
+            hidden=move || progress.with(|progress| matches!(progress.ended, Some(Ok(_))))
         >
             <p class="bw-title">{title}</p>
             <div class="bw-fields">
@@ -318,10 +346,10 @@ fn BookingForm(
             <button
                 type="submit"
                 class="bw-submit"
-                disabled=move || sending.get()
-                aria-busy=move || sending.get().then(|| "true".to_owned())
+                disabled=move || progress.with(|progress| progress.sending)
+                aria-busy=move || progress.with(|progress| progress.sending.then(|| "true".to_owned()))
             >
-                {move || if sending.get() { "Sending…" } else { submit_label }}
+                {move || if progress.with(|progress| progress.sending) { "Sending…" } else { submit_label }}
             </button>
         </form>
     }
