@@ -108,12 +108,12 @@ fn BookingForm(
     draft: Draft,
 ) -> impl IntoView {
     let controls = Control::for_flow(config.provider, config.flow);
-    let zone_list = RwSignal::new(Vec::<String>::new());
     let form = RwSignal::new(
         draft
             .load()
             .unwrap_or_else(|| VisitorForm::from_page_query(&page::query())),
     );
+    let form_ref = NodeRef::<html::Form>::new();
     // The browser's zone and the list to choose from come in the task after the form
     // shows. The page's first `Intl.DateTimeFormat` loads the browser's locale data, and
     // with the ~400 options that was half the widget's start-up (from the compiled wasm
@@ -125,18 +125,19 @@ fn BookingForm(
                 form.update(|form| form.time_zone = zone);
             }
             if controls.contains(&Control::TimeZone) {
-                zone_list.set(form.with_untracked(|form| intl::zone_names(&form.time_zone)));
+                form.with_untracked(|form| add_zone_options(form_ref, &form.time_zone));
             }
         },
         Duration::ZERO,
     );
-    let config = StoredValue::new(config);
     let progress = RwSignal::new(Progress::default());
-    // The idempotency key of the last attempt and the form it sent: a retry of the
-    // same form reuses it, an edited form is a new submission.
-    let attempt = StoredValue::new(None::<(VisitorForm, String)>);
-    let problems = Memo::new(move |_| config.with_value(|config| form.with(|form| check(config, form, &IntlZones))));
-    let form_ref = NodeRef::<html::Form>::new();
+    // The embed is owned by the closures that read it (this one and the submit
+    // handler), not shared through a `StoredValue`: each stored type brings its own
+    // copy of the arena's code.
+    let problems = {
+        let config = config.clone();
+        Memo::new(move |_| form.with(|form| check(&config, form, &IntlZones)))
+    };
 
     {
         // Kept when the page is hidden or left (a reload, another tab, the app
@@ -198,6 +199,19 @@ fn BookingForm(
         }
     };
 
+    let submit_label = match config.flow {
+        Flow::Book => "Book call",
+        Flow::Reschedule => "Reschedule",
+        Flow::Call => "Call me",
+    };
+    let title = match config.flow {
+        Flow::Book => "Book a call",
+        Flow::Reschedule => "Move your booking",
+        Flow::Call => "Get a call now",
+    };
+    // The idempotency key of the last attempt and the form it sent: a retry of the
+    // same form reuses it, an edited form is a new submission.
+    let mut attempt = None::<(VisitorForm, String)>;
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         if progress.with_untracked(|progress| progress.sending) {
@@ -205,9 +219,7 @@ fn BookingForm(
         }
         progress.update(|progress| progress.submitted = true);
         let current = form.get_untracked();
-        let submission = match config
-            .with_value(|config| Submission::prepare(config, &current, &IntlZones).map(Submission::into_owned))
-        {
+        let submission = match Submission::prepare(&config, &current, &IntlZones).map(Submission::into_owned) {
             Ok(submission) => submission,
             Err(problems) => {
                 focus_first_problem(form_ref, controls, &problems);
@@ -215,20 +227,16 @@ fn BookingForm(
             }
         };
         let key = attempt
-            .with_value(|attempt| {
-                attempt
-                    .as_ref()
-                    .filter(|(sent, _)| *sent == current)
-                    .map(|(_, key)| key.clone())
-            })
-            .unwrap_or_else(new_key);
-        attempt.set_value(Some((current.clone(), key.clone())));
+            .as_ref()
+            .filter(|(sent, _)| *sent == current)
+            .map_or_else(new_key, |(_, key)| key.clone());
+        attempt = Some((current.clone(), key.clone()));
         progress.update(|progress| {
             progress.sending = true;
             progress.ended = None;
             progress.server_problems.clear();
         });
-        let config = config.get_value();
+        let config = config.clone();
         let host = host.clone();
         let draft = draft.clone();
         spawn_local(async move {
@@ -247,6 +255,11 @@ fn BookingForm(
                         progress.sending = false;
                         progress.ended = Some(Ok(done));
                     });
+                    // The form, and the button that had focus, are hidden now: focus moves
+                    // to the news, so a screen reader reads it and the next Tab starts
+                    // there. A task later, once the view has drawn it (an effect and a
+                    // node ref in the success view cost the wasm about 1 KB brotli).
+                    set_timeout(move || focus_in_widget(form_ref, ".bw-done"), Duration::ZERO);
                 }
                 Err(error) => {
                     if let Failure::Rejected(problems) = &error {
@@ -283,16 +296,6 @@ fn BookingForm(
         });
     };
 
-    let submit_label = match config.with_value(|config| config.flow) {
-        Flow::Book => "Book call",
-        Flow::Reschedule => "Reschedule",
-        Flow::Call => "Call me",
-    };
-    let title = config.with_value(|config| match config.flow {
-        Flow::Book => "Book a call",
-        Flow::Reschedule => "Move your booking",
-        Flow::Call => "Get a call now",
-    });
     let general = move || {
         progress.with(|progress| match &progress.ended {
             Some(Err(failure)) => Some(failure.to_string()),
@@ -335,7 +338,6 @@ fn BookingForm(
                                 control=control
                                 form=form
                                 message=message_for(control)
-                                zones=zone_list
                                 on_input=on_input
                             />
                         }
@@ -364,8 +366,6 @@ fn FieldRow(
     form: RwSignal<VisitorForm>,
     /// The message shown by it, if any.
     message: Memo<Option<String>>,
-    /// The browser's time zones (for the zone picker); empty until the form shows.
-    zones: RwSignal<Vec<String>>,
     /// Called with each edit.
     on_input: impl Fn(Control, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -424,22 +424,8 @@ fn FieldRow(
             ></textarea>
         }),
         InputKind::TimeZoneSelect => EitherOf3::C(view! {
-            // Options are written once, when the list arrives, selected as they are
-            // created: the list is long, and re-rendering it on each keystroke would
-            // cost the visitor.
-            <select id=id name=id on:change:capture=input_handler aria-invalid=invalid aria-describedby=described_by>
-                {move || {
-                    let chosen = form.with_untracked(|form| form.time_zone.clone());
-                    zones
-                        .get()
-                        .into_iter()
-                        .map(|zone| {
-                            let selected = zone == chosen;
-                            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
+            // Its options come later, from `add_zone_options`.
+            <select id=id name=id on:change:capture=input_handler aria-invalid=invalid aria-describedby=described_by></select>
         }),
     };
 
@@ -462,16 +448,8 @@ fn SuccessView(
     /// What to show.
     done: Done,
 ) -> impl IntoView {
-    // The form, and the button that had focus, are hidden now: focus moves to the news,
-    // so a screen reader reads it and the next Tab starts from here.
-    let container = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(element) = container.get() {
-            let _ = element.focus();
-        }
-    });
     view! {
-        <div class="bw-done" role="status" tabindex="-1" node_ref=container>
+        <div class="bw-done" role="status" tabindex="-1">
             <p class="bw-title">{done.headline}</p>
             <p>{done.detail}</p>
             {done.when.map(|when| view! { <p class="bw-when">{when}</p> })}
@@ -550,18 +528,47 @@ fn first_message(problems: &[Problem], control: Option<Control>) -> Option<Strin
         .map(|problem| problem.message.clone())
 }
 
+/// Fills the zone picker, once, with every zone the browser knows, `chosen` selected.
+/// Written to the DOM here rather than rendered from a signal: the list is set once and
+/// never re-rendered, and the signal and list rendering for it cost the wasm about
+/// 1 KB brotli.
+fn add_zone_options(form_ref: NodeRef<html::Form>, chosen: &str) {
+    let Some(form) = form_ref.get_untracked() else { return };
+    let Ok(Some(select)) = form.query_selector(&format!("#{}", Control::TimeZone.name())) else {
+        return;
+    };
+    let document = document();
+    for zone in intl::zone_names(chosen) {
+        let Ok(option) = document.create_element("option") else {
+            return;
+        };
+        let _ = option.set_attribute("value", &zone);
+        if zone == chosen {
+            let _ = option.set_attribute("selected", "");
+        }
+        option.set_text_content(Some(&zone));
+        let _ = select.append_child(&option);
+    }
+}
+
 /// Moves focus to the first input (in the order shown) with a problem, or to the
 /// form's alert when no input can fix it.
 fn focus_first_problem(form_ref: NodeRef<html::Form>, controls: &[Control], problems: &[Problem]) {
-    let Some(form) = form_ref.get_untracked() else { return };
     let target = controls
         .iter()
         .find(|control| problems.iter().any(|problem| problem.control == Some(**control)))
         .map_or("bw-alert", |control| control.name());
-    if let Ok(Some(element)) = form.query_selector(&format!("#{target}")) {
-        if let Ok(element) = element.dyn_into::<HtmlElement>() {
-            let _ = element.focus();
-        }
+    focus_in_widget(form_ref, &format!("#{target}"));
+}
+
+/// Moves focus to what `selector` finds in the widget (the form and what is beside it).
+fn focus_in_widget(form_ref: NodeRef<html::Form>, selector: &str) {
+    let found = form_ref
+        .get_untracked()
+        .and_then(|form| form.parent_element())
+        .and_then(|widget| widget.query_selector(selector).ok().flatten());
+    if let Some(element) = found.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
 
