@@ -1,12 +1,11 @@
 //! The neutral form to Cal.com's wire, and Cal.com's replies to outcomes.
 
-use serde_json::{Map, Value};
-
 use super::wire::{
     Attendee, Booking, BookingData, BookingResponse, BookingStatus, CreateBookingRequest, CreatePhoneCallRequest,
     CreatePhoneCallResponse, RescheduleBookingRequest, SlotsQuery,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
+use crate::json::{Object, Value};
 use crate::time::Timestamp;
 
 /// The embed's Cal.com settings: an event type by id, or by slug with a user or team;
@@ -32,11 +31,11 @@ pub struct Settings {
 pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &Timestamp) -> CreateBookingRequest {
     // Inserted one by one rather than collected: `collect` into a map sorts first, and
     // each sort is a few KB of wasm (the keys come sorted and unique anyway).
-    let mut metadata = Map::new();
+    let mut metadata = Object::new();
     for (key, value) in &form.utm {
         metadata.insert(key.clone(), Value::String(value.clone()));
     }
-    let mut responses = Map::new();
+    let mut responses = Object::new();
     if let Some(notes) = filled(&form.notes) {
         responses.insert("notes".to_owned(), Value::String(notes));
     }

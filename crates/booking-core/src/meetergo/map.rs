@@ -1,12 +1,11 @@
 //! The neutral form to meetergo's wire, and meetergo's replies to outcomes.
 
-use serde_json::{Map, Value};
-
 use super::wire::{
     Attendee, BookingAvailabilityQuery, BookingType, Channel, CreateBookingRequest, CreateBookingResponse,
     RescheduleAppointmentRequest, RescheduleAppointmentResponse,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
+use crate::json::{Object, Value};
 use crate::time::Timestamp;
 
 /// The embed's meetergo settings.
@@ -27,7 +26,7 @@ pub struct Settings {
 /// The booking body for `form`, starting at `start`. The visitor's notes and the
 /// page's UTM parameters go into `attendee.notes`, meetergo's place for form answers.
 pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &Timestamp) -> CreateBookingRequest {
-    let mut notes = Map::new();
+    let mut notes = Object::new();
     if let Some(text) = filled(&form.notes) {
         notes.insert("notes".to_owned(), Value::String(text));
     }
