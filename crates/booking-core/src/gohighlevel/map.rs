@@ -17,6 +17,8 @@ pub struct Settings {
 }
 
 /// Step one of a booking: the visitor as a contact.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn upsert_contact_request(form: &VisitorForm, settings: &Settings) -> UpsertContactRequest {
     UpsertContactRequest {
         location_id: filled(&settings.location_id),
@@ -33,6 +35,8 @@ pub fn upsert_contact_request(form: &VisitorForm, settings: &Settings) -> Upsert
 
 /// Step two: the appointment for contact `contact_id` (from the upsert's reply). With
 /// no `end`, HighLevel uses the calendar's slot length.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_appointment_request(
     form: &VisitorForm,
     settings: &Settings,
@@ -52,6 +56,8 @@ pub fn create_appointment_request(
 }
 
 /// Moving an appointment to `start` (and `end`).
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn update_appointment_request(start: &Timestamp, end: Option<&Timestamp>) -> UpdateAppointmentRequest {
     UpdateAppointmentRequest {
         start_time: Some(start.to_rfc3339_offset()),
