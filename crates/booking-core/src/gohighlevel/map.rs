@@ -51,7 +51,19 @@ pub fn create_appointment_request(
         start_time: Some(start.to_rfc3339_offset()),
         end_time: end.map(Timestamp::to_rfc3339_offset),
         description: filled(&form.notes),
-        ..CreateAppointmentRequest::default()
+        // Spelled out rather than `..Default::default()`, here and below: the widget's
+        // wasm then knows them `None` where the request is checked (see `wire_errors`).
+        title: None,
+        meeting_location_type: None,
+        meeting_location_id: None,
+        override_location_config: None,
+        appointment_status: None,
+        assigned_user_id: None,
+        address: None,
+        ignore_date_range: None,
+        to_notify: None,
+        ignore_free_slot_validation: None,
+        rrule: None,
     }
 }
 
@@ -62,7 +74,19 @@ pub fn update_appointment_request(start: &Timestamp, end: Option<&Timestamp>) ->
     UpdateAppointmentRequest {
         start_time: Some(start.to_rfc3339_offset()),
         end_time: end.map(Timestamp::to_rfc3339_offset),
-        ..UpdateAppointmentRequest::default()
+        calendar_id: None,
+        description: None,
+        title: None,
+        meeting_location_type: None,
+        meeting_location_id: None,
+        override_location_config: None,
+        appointment_status: None,
+        assigned_user_id: None,
+        address: None,
+        ignore_date_range: None,
+        to_notify: None,
+        ignore_free_slot_validation: None,
+        rrule: None,
     }
 }
 
