@@ -469,7 +469,9 @@ impl<'a> Submission<'a> {
     // The request builders are `#[inline(always)]`, here and in `booking_request`: the
     // widget leaves most of each API's optional fields `None`, and once that is visible
     // where the body is checked and written, their rules and their writing drop out of
-    // the wasm (about 550 B brotli, more than the builders' second copies cost).
+    // the wasm (about 550 B brotli, more than the builders' second copies cost). A
+    // builder that fills the rest with `..Default::default()` hides them: the optimizer
+    // does not inline a large `default()`, so builders spell out every `None`.
     // GoHighLevel's appointment validators are inlined too, with their builders
     // spelling out every `None`: its RRULE parser then leaves the wasm (1.7 KB brotli).
     fn wire_errors(&self, zones: &impl ZoneOffsets) -> Vec<FieldError> {
