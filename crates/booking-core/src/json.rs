@@ -11,9 +11,11 @@
 //! 7 KB of its wasm, brotli): [`Json`] and [`FromJson`] read, [`to_json`] writes.
 
 mod read;
+mod value;
 mod write;
 
 pub use read::Json;
+pub use value::{Object, Value};
 pub use write::to_json;
 
 use serde::de::DeserializeOwned;

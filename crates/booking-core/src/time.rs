@@ -149,16 +149,24 @@ impl LocalDateTime {
                 high = middle;
             }
         }
-        let wall = |seconds: i64| {
-            let (y, mo, d, h, mi, _) = civil_from_seconds(seconds);
-            (format!("{y:04}-{mo:02}-{d:02}"), format!("{h:02}:{mi:02}"))
+        let clock = |seconds: i64| {
+            let mut out = String::new();
+            let (_, _, _, h, mi, _) = civil_from_seconds(seconds);
+            push_padded(&mut out, h.into(), 2);
+            out.push(':');
+            push_padded(&mut out, mi.into(), 2);
+            out
         };
-        let (date, time) = wall(local);
+        let (y, mo, d, _, _, _) = civil_from_seconds(local);
+        let mut wall = String::new();
+        push_date(&mut wall, y, mo, d);
+        wall.push(' ');
+        wall.push_str(&clock(local));
         TimeError::Nonexistent {
-            wall: format!("{date} {time}"),
+            wall,
             zone: zone.to_owned(),
-            jump_from: wall(high + i64::from(before)).1,
-            jump_to: wall(high + i64::from(after)).1,
+            jump_from: clock(high + i64::from(before)),
+            jump_to: clock(high + i64::from(after)),
         }
     }
 }
@@ -196,21 +204,21 @@ impl Timestamp {
     /// This instant written in UTC with a `Z`, whole seconds: `2026-03-08T07:30:00Z`
     /// (iClosed, Cal.com).
     pub fn to_utc_z(&self) -> String {
-        let (y, mo, d, h, mi, s) = civil_from_seconds(self.unix_seconds);
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+        let mut out = wall_clock(self.unix_seconds);
+        out.push('Z');
+        out
     }
 
     /// This instant on its own wall clock with the offset, whole seconds:
     /// `2026-03-08T03:30:00-04:00` (GoHighLevel, meetergo).
     pub fn to_rfc3339_offset(&self) -> String {
-        let (y, mo, d, h, mi, s) = civil_from_seconds(self.unix_seconds + i64::from(self.offset_seconds));
-        let sign = if self.offset_seconds < 0 { '-' } else { '+' };
+        let mut out = wall_clock(self.unix_seconds + i64::from(self.offset_seconds));
+        out.push(if self.offset_seconds < 0 { '-' } else { '+' });
         let offset = self.offset_seconds.unsigned_abs();
-        format!(
-            "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{sign}{:02}:{:02}",
-            offset / 3_600,
-            offset % 3_600 / 60
-        )
+        push_padded(&mut out, (offset / 3_600).into(), 2);
+        out.push(':');
+        push_padded(&mut out, (offset % 3_600 / 60).into(), 2);
+        out
     }
 
     /// The instant `minutes` later, written with the offset `zone` has then (a meeting
@@ -336,6 +344,54 @@ pub(crate) fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// `YYYY-MM-DDTHH:MM:SS` of the UTC wall clock at `seconds`.
+fn wall_clock(seconds: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil_from_seconds(seconds);
+    let mut out = String::with_capacity(25);
+    push_date(&mut out, y, mo, d);
+    for (separator, value) in [('T', h), (':', mi), (':', s)] {
+        out.push(separator);
+        push_padded(&mut out, value.into(), 2);
+    }
+    out
+}
+
+/// `YYYY-MM-DD`.
+fn push_date(out: &mut String, y: i64, mo: u8, d: u8) {
+    push_padded(out, y, 4);
+    out.push('-');
+    push_padded(out, mo.into(), 2);
+    out.push('-');
+    push_padded(out, d.into(), 2);
+}
+
+/// `value` as `format!("{value:0width$}")` writes it (the sign counts toward the
+/// width). By hand: the wasm is smaller without `format!`'s argument tables at each
+/// date-time and the `Display` of the integer types only they used.
+fn push_padded(out: &mut String, value: i64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = value.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let sign = usize::from(value < 0);
+    if sign == 1 {
+        out.push('-');
+    }
+    for _ in digits.len() - start + sign..width {
+        out.push('0');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
+
 /// Year, month, day, hour, minute, second of a count of seconds since the epoch.
 pub(crate) fn civil_from_seconds(seconds: i64) -> (i64, u8, u8, u8, u8, u8) {
     let days = seconds.div_euclid(86_400);
@@ -378,6 +434,59 @@ mod tests {
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+
+    #[test]
+    fn date_times_are_written_as_format_wrote_them() {
+        for value in [
+            0,
+            5,
+            42,
+            999,
+            1_000,
+            9_999,
+            10_000,
+            123_456,
+            -1,
+            -42,
+            -999,
+            -1_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            for width in [2, 4] {
+                let mut out = String::new();
+                push_padded(&mut out, value, width);
+                assert_eq!(out, format!("{value:0width$}"));
+            }
+        }
+        // Years before 0 and after 9999 too (the relay writes what visitors send).
+        let far = 400 * 146_097 * 86_400;
+        for seconds in (-far..far).step_by(86_400 * 3_653 + 3_599) {
+            for offset_seconds in [0, 19_800, -12_600, -50_400] {
+                let stamp = Timestamp {
+                    unix_seconds: seconds,
+                    nanos: 0,
+                    offset_seconds,
+                };
+                let (y, mo, d, h, mi, s) = civil_from_seconds(seconds);
+                assert_eq!(
+                    stamp.to_utc_z(),
+                    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+                );
+                let (y, mo, d, h, mi, s) = civil_from_seconds(seconds + i64::from(offset_seconds));
+                let sign = if offset_seconds < 0 { '-' } else { '+' };
+                let offset = offset_seconds.unsigned_abs();
+                assert_eq!(
+                    stamp.to_rfc3339_offset(),
+                    format!(
+                        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{sign}{:02}:{:02}",
+                        offset / 3_600,
+                        offset % 3_600 / 60
+                    )
+                );
+            }
+        }
     }
 
     #[test]

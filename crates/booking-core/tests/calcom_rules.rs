@@ -64,8 +64,8 @@ fn valid_booking() -> CreateBookingRequest {
             language: Some(Language::En),
         }),
         guests: Some(vec!["charles@example.com".into()]),
-        metadata: Some(Map::from_iter([("utm_source".to_owned(), json!("newsletter"))])),
-        booking_fields_responses: Some(Map::from_iter([("notes".to_owned(), json!("Bring the engine."))])),
+        metadata: Some(Map::from_iter([("utm_source".to_owned(), json!("newsletter"))]).into()),
+        booking_fields_responses: Some(Map::from_iter([("notes".to_owned(), json!("Bring the engine."))]).into()),
         length_in_minutes: Some(30),
     }
 }
@@ -481,7 +481,7 @@ fn booking_guests_are_emails_each_named_by_index() {
 
 fn metadata(entries: impl IntoIterator<Item = (String, Value)>) -> impl Fn(&mut CreateBookingRequest) {
     let map: Map<String, Value> = entries.into_iter().collect();
-    move |r| r.metadata = Some(map.clone())
+    move |r| r.metadata = Some(map.clone().into())
 }
 
 fn keys(count: usize) -> Vec<(String, Value)> {
@@ -627,7 +627,7 @@ fn booking_reports_every_broken_rule_at_once() {
     }
     let mut metadata = keys(51);
     metadata.push(("k".repeat(41), json!(null)));
-    request.metadata = Some(metadata.into_iter().collect());
+    request.metadata = Some(metadata.into_iter().collect::<Map<_, _>>().into());
 
     let errors = booking_errors(&request);
     assert_eq!(message_problems(&errors), Vec::<String>::new());
@@ -1248,17 +1248,17 @@ fn mapped_booking_validates_and_carries_the_form() {
     assert_eq!(request.guests, Some(vec!["charles@example.com".to_owned()]));
     assert_eq!(
         request.metadata,
-        Some(Map::from_iter([
-            ("utm_campaign".to_owned(), json!("spring")),
-            ("utm_source".to_owned(), json!("newsletter")),
-        ]))
+        Some(
+            Map::from_iter([
+                ("utm_campaign".to_owned(), json!("spring")),
+                ("utm_source".to_owned(), json!("newsletter")),
+            ])
+            .into()
+        )
     );
     assert_eq!(
         request.booking_fields_responses,
-        Some(Map::from_iter([(
-            "notes".to_owned(),
-            json!("Bring the punched cards.")
-        )]))
+        Some(Map::from_iter([("notes".to_owned(), json!("Bring the punched cards."))]).into())
     );
 
     // The other ways of naming the event type also validate.

@@ -362,6 +362,21 @@ proptest! {
         exercise(&value, |r| calcom::validate_create_phone_call(&team, &event_type, r))?;
     }
 
+    /// The free-form objects of the requests (`metadata`, `attendee.notes`, …) read,
+    /// compare and write exactly as serde_json's map did before they had their own type.
+    #[test]
+    fn free_form_objects_are_serde_json_maps(value in anything()) {
+        let body = serde_json::to_vec(&value).unwrap();
+        let ours = serde_json::from_slice::<booking_core::json::Object>(&body);
+        let theirs = serde_json::from_slice::<Map<String, Value>>(&body);
+        prop_assert_eq!(ours.is_ok(), theirs.is_ok());
+        if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+            prop_assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&theirs).unwrap());
+            prop_assert_eq!(&ours, &theirs.clone().into());
+            written_alike(&ours)?;
+        }
+    }
+
     /// Anything at all, and raw bytes, into every parser.
     #[test]
     fn any_json_and_bytes(value in anything(), bytes in prop::collection::vec(any::<u8>(), 0..64)) {
@@ -387,6 +402,24 @@ proptest! {
             let _ = parse_request::<calcom::CreatePhoneCallRequest>(&body);
         }
     }
+}
+
+#[test]
+fn free_form_objects_keep_the_last_of_a_repeated_key_in_key_order() {
+    let body = br#"{"b":1,"a":[true,null,{"d":"x","c":-2}],"b":"two"}"#;
+    let object: booking_core::json::Object = serde_json::from_slice(body).unwrap();
+    assert_eq!(
+        serde_json::to_string(&object).unwrap(),
+        r#"{"a":[true,null,{"c":-2,"d":"x"}],"b":"two"}"#
+    );
+    let mut built = booking_core::json::Object::new();
+    built.insert("b".into(), booking_core::json::Value::Bool(false));
+    built.insert("a".into(), booking_core::json::Value::Null);
+    built.insert("b".into(), booking_core::json::Value::String("two".into()));
+    assert_eq!(
+        booking_core::json::to_json(&built).as_deref(),
+        Some(r#"{"a":null,"b":"two"}"#)
+    );
 }
 
 /// The generators must get most cases past deserialization, or the properties above

@@ -786,7 +786,7 @@ mod mapping {
             "utm_source": "newsletter"
         }))
         .unwrap();
-        assert_eq!(attendee.notes, Some(notes));
+        assert_eq!(attendee.notes, Some(notes.into()));
     }
 
     #[test]
@@ -811,7 +811,7 @@ mod mapping {
         assert_eq!(validate_create_booking(&request), vec![]);
         assert_eq!(
             request.attendee.unwrap().notes,
-            Some(Map::new()),
+            Some(Map::new().into()),
             "notes stays as {{}}, it is required"
         );
     }

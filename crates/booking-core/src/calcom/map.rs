@@ -1,12 +1,11 @@
 //! The neutral form to Cal.com's wire, and Cal.com's replies to outcomes.
 
-use serde_json::{Map, Value};
-
 use super::wire::{
     Attendee, Booking, BookingData, BookingResponse, BookingStatus, CreateBookingRequest, CreatePhoneCallRequest,
     CreatePhoneCallResponse, RescheduleBookingRequest, SlotsQuery,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
+use crate::json::{Object, Value};
 use crate::time::Timestamp;
 
 /// The embed's Cal.com settings: an event type by id, or by slug with a user or team;
@@ -29,14 +28,16 @@ pub struct Settings {
 
 /// The booking body for `form`, starting at `start`. Notes go to the event type's
 /// standard `notes` question; UTM parameters to `metadata`.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &Timestamp) -> CreateBookingRequest {
     // Inserted one by one rather than collected: `collect` into a map sorts first, and
     // each sort is a few KB of wasm (the keys come sorted and unique anyway).
-    let mut metadata = Map::new();
+    let mut metadata = Object::new();
     for (key, value) in &form.utm {
         metadata.insert(key.clone(), Value::String(value.clone()));
     }
-    let mut responses = Map::new();
+    let mut responses = Object::new();
     if let Some(notes) = filled(&form.notes) {
         responses.insert("notes".to_owned(), Value::String(notes));
     }
@@ -62,6 +63,8 @@ pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &T
 }
 
 /// Moving booking to `start`, on behalf of the visitor's email.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn reschedule_booking_request(form: &VisitorForm, start: &Timestamp) -> RescheduleBookingRequest {
     RescheduleBookingRequest {
         start: Some(start.to_utc_z()),
@@ -87,6 +90,8 @@ pub fn slots_query(settings: &Settings, first_day: &str, last_day: &str, zone: &
 
 /// The visitor's half of a phone call request; the relay adds the business number,
 /// the key and the agent's prompts from its operator's policy.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_phone_call_request(form: &VisitorForm) -> CreatePhoneCallRequest {
     CreatePhoneCallRequest {
         number_to_call: normalize_phone(&form.phone),

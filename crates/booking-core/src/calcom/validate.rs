@@ -1,8 +1,7 @@
 //! Cal.com's published rules.
 
-use serde_json::Value;
-
 use super::wire::{CreateBookingRequest, CreatePhoneCallRequest, RescheduleBookingRequest, SlotsQuery};
+use crate::json::Value;
 use crate::rules::{Code, FieldError, Report};
 use crate::time::{days_from_civil, parse_date, parse_timestamp, ZoneOffsets};
 
@@ -66,7 +65,7 @@ pub fn validate_create_booking(request: &CreateBookingRequest, zones: &impl Zone
                 format!("Send at most {METADATA_MAX_KEYS} metadata entries."),
             );
         }
-        for (key, value) in metadata {
+        for (key, value) in metadata.iter() {
             let field = format!("metadata.{key}");
             if js_length(key) > METADATA_KEY_MAX_LENGTH {
                 report.push(

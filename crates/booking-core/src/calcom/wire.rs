@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use crate::json::{Fields, FromJson, Json};
+use crate::json::{Fields, FromJson, Json, Object};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -165,10 +164,10 @@ pub struct CreateBookingRequest {
     /// Up to 50 keys of up to 40 characters; values strings of up to 500 characters,
     /// numbers or booleans.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Object>,
     /// Answers to the event type's booking questions (`notes`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub booking_fields_responses: Option<Map<String, Value>>,
+    pub booking_fields_responses: Option<Object>,
     /// Length, for event types with several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length_in_minutes: Option<i64>,

@@ -2,8 +2,6 @@
 //! is followed only when it is a web address, and the reschedule link carries the
 //! booking and its token.
 
-use std::fmt::Write;
-
 use super::config::Provider;
 
 /// A link the widget will not follow, because it is not a secure web address.
@@ -62,13 +60,19 @@ pub fn reschedule_link(page: &str, provider: Provider, booking_id: &str, token: 
     link
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 fn encode_component(out: &mut String, value: &str) {
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            let _ = write!(out, "%{byte:02X}");
+            // Two digits from a table rather than `write!("%{byte:02X}")`: the only
+            // hexadecimal formatting in the wasm, and its argument table, cost more.
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
         }
     }
 }

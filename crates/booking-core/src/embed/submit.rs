@@ -8,7 +8,7 @@ use std::fmt;
 use super::config::{Config, Flow, Settings};
 use super::controls::Control;
 use crate::form::{BookingState, FormField, Outcome, VisitorForm};
-use crate::json::{read_json, to_json, Fields, FromJson, Json};
+use crate::json::{to_json, Fields, FromJson, Json};
 use crate::rules::FieldError;
 use crate::time::{parse_timestamp, Timestamp, ZoneOffsets};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
@@ -307,21 +307,23 @@ impl<'a> Submission<'a> {
         if !(200..300).contains(&status) {
             return Err(self.failure(status, body));
         }
+        // Parsed once for whichever reply type it must be.
+        let body = Json::parse(body).ok_or(Failure::BadReply)?;
         let outcome = match (&self.config.settings, self.config.flow, step) {
             (Settings::Gohighlevel(_), Flow::Book, Step::Contact) => {
-                let reply: gohighlevel::UpsertContactResponse = parsed(body)?;
+                let reply: gohighlevel::UpsertContactResponse = parsed(&body)?;
                 return Ok(Next::Send(self.booking_request(Some(&reply.contact.id))));
             }
             (_, _, Step::Contact) => return Err(Failure::BadReply),
-            (Settings::Iclosed(_), Flow::Book, _) => iclosed::create_call_outcome(&parsed(body)?),
-            (Settings::Iclosed(_), _, _) => iclosed::reschedule_call_outcome(&parsed(body)?),
-            (Settings::Gohighlevel(_), _, _) => gohighlevel::appointment_outcome(&parsed(body)?),
+            (Settings::Iclosed(_), Flow::Book, _) => iclosed::create_call_outcome(&parsed(&body)?),
+            (Settings::Iclosed(_), _, _) => iclosed::reschedule_call_outcome(&parsed(&body)?),
+            (Settings::Gohighlevel(_), _, _) => gohighlevel::appointment_outcome(&parsed(&body)?),
             // meetergo always names the booking (appointment or provisional id); a reply
             // that names none did not book anything the visitor can rely on.
-            (Settings::Meetergo(_), Flow::Book, _) => named(meetergo::create_booking_outcome(&parsed(body)?))?,
-            (Settings::Meetergo(_), _, _) => named(meetergo::reschedule_appointment_outcome(&parsed(body)?))?,
-            (Settings::Calcom(_), Flow::Call, _) => calcom::create_phone_call_outcome(&parsed(body)?),
-            (Settings::Calcom(_), _, _) => calcom::booking_outcome(&parsed(body)?),
+            (Settings::Meetergo(_), Flow::Book, _) => named(meetergo::create_booking_outcome(&parsed(&body)?))?,
+            (Settings::Meetergo(_), _, _) => named(meetergo::reschedule_appointment_outcome(&parsed(&body)?))?,
+            (Settings::Calcom(_), Flow::Call, _) => calcom::create_phone_call_outcome(&parsed(&body)?),
+            (Settings::Calcom(_), _, _) => calcom::booking_outcome(&parsed(&body)?),
         };
         let start = outcome.start.as_deref().and_then(parse_timestamp).or(self.start);
         Ok(Next::Done(Success { outcome, start }))
@@ -466,6 +468,14 @@ impl<'a> Submission<'a> {
     }
 
     /// Every rule the provider's validators report for this form.
+    // The request builders are `#[inline(always)]`, here and in `booking_request`: the
+    // widget leaves most of each API's optional fields `None`, and once that is visible
+    // where the body is checked and written, their rules and their writing drop out of
+    // the wasm (about 550 B brotli, more than the builders' second copies cost). A
+    // builder that fills the rest with `..Default::default()` hides them: the optimizer
+    // does not inline a large `default()`, so builders spell out every `None`.
+    // GoHighLevel's appointment validators are inlined too, with their builders
+    // spelling out every `None`: its RRULE parser then leaves the wasm (1.7 KB brotli).
     fn wire_errors(&self, zones: &impl ZoneOffsets) -> Vec<FieldError> {
         let form = &self.form;
         let start = self.start.unwrap_or(STAND_IN);
@@ -591,8 +601,8 @@ fn named(outcome: Outcome) -> Result<Outcome, Failure> {
 /// A reply in the provider's documented shape. Read by hand from a parsed [`Json`]
 /// ([`FromJson`]): the visitor needs no path to the broken field (the path tracker
 /// costs the wasm about 30 KB), and the replies' `Deserialize` derives about 20 KB.
-fn parsed<T: FromJson>(body: &[u8]) -> Result<T, Failure> {
-    read_json(body).ok_or(Failure::BadReply)
+fn parsed<T: FromJson>(body: &Json) -> Result<T, Failure> {
+    T::from_json(body).ok_or(Failure::BadReply)
 }
 
 /// One message per input and text: providers report some rules under two wire names.

@@ -17,6 +17,8 @@ pub struct Settings {
 }
 
 /// Step one of a booking: the visitor as a contact.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn upsert_contact_request(form: &VisitorForm, settings: &Settings) -> UpsertContactRequest {
     UpsertContactRequest {
         location_id: filled(&settings.location_id),
@@ -33,6 +35,8 @@ pub fn upsert_contact_request(form: &VisitorForm, settings: &Settings) -> Upsert
 
 /// Step two: the appointment for contact `contact_id` (from the upsert's reply). With
 /// no `end`, HighLevel uses the calendar's slot length.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_appointment_request(
     form: &VisitorForm,
     settings: &Settings,
@@ -47,16 +51,42 @@ pub fn create_appointment_request(
         start_time: Some(start.to_rfc3339_offset()),
         end_time: end.map(Timestamp::to_rfc3339_offset),
         description: filled(&form.notes),
-        ..CreateAppointmentRequest::default()
+        // Spelled out rather than `..Default::default()`, here and below: the widget's
+        // wasm then knows them `None` where the request is checked (see `wire_errors`).
+        title: None,
+        meeting_location_type: None,
+        meeting_location_id: None,
+        override_location_config: None,
+        appointment_status: None,
+        assigned_user_id: None,
+        address: None,
+        ignore_date_range: None,
+        to_notify: None,
+        ignore_free_slot_validation: None,
+        rrule: None,
     }
 }
 
 /// Moving an appointment to `start` (and `end`).
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn update_appointment_request(start: &Timestamp, end: Option<&Timestamp>) -> UpdateAppointmentRequest {
     UpdateAppointmentRequest {
         start_time: Some(start.to_rfc3339_offset()),
         end_time: end.map(Timestamp::to_rfc3339_offset),
-        ..UpdateAppointmentRequest::default()
+        calendar_id: None,
+        description: None,
+        title: None,
+        meeting_location_type: None,
+        meeting_location_id: None,
+        override_location_config: None,
+        appointment_status: None,
+        assigned_user_id: None,
+        address: None,
+        ignore_date_range: None,
+        to_notify: None,
+        ignore_free_slot_validation: None,
+        rrule: None,
     }
 }
 

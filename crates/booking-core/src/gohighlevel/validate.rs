@@ -30,6 +30,9 @@ pub fn validate_upsert_contact(request: &UpsertContactRequest) -> Vec<FieldError
 }
 
 /// Every broken rule of a `POST /calendars/events/appointments` body.
+// Inlined, as are `validate_update_appointment` and `appointment`: see
+// `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn validate_create_appointment(request: &CreateAppointmentRequest) -> Vec<FieldError> {
     let mut report = Report::default();
     report.required_text("calendarId", request.calendar_id.as_deref(), SITE_OWNER);
@@ -57,6 +60,8 @@ pub fn validate_create_appointment(request: &CreateAppointmentRequest) -> Vec<Fi
 ///
 /// HighLevel's edit schema requires nothing; this route is how a booking is moved, so
 /// `startTime` is required here.
+// Inlined: see `validate_create_appointment`.
+#[inline(always)]
 pub fn validate_update_appointment(event_id: &str, request: &UpdateAppointmentRequest) -> Vec<FieldError> {
     let mut report = Report::default();
     report.required_text(
@@ -113,6 +118,8 @@ struct Appointment<'a> {
     ignore_free_slot_validation: Option<bool>,
 }
 
+// Inlined: see `validate_create_appointment`.
+#[inline(always)]
 fn appointment(report: &mut Report, fields: Appointment<'_>) {
     report.required("startTime", fields.start_time, "Choose a date and time.");
     let start = report.timestamp("startTime", fields.start_time);

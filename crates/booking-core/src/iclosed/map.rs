@@ -14,6 +14,8 @@ pub struct Settings {
 }
 
 /// The create-call body for `form`, starting at `start`.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_call_request(form: &VisitorForm, settings: &Settings, start: &Timestamp) -> CreateCallRequest {
     CreateCallRequest {
         date_time: Some(start.to_utc_z()),
@@ -29,6 +31,8 @@ pub fn create_call_request(form: &VisitorForm, settings: &Settings, start: &Time
 }
 
 /// The reschedule body moving call `call_id` to `start`.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn reschedule_call_request(form: &VisitorForm, call_id: i64, start: &Timestamp) -> RescheduleCallRequest {
     RescheduleCallRequest {
         id: Some(call_id),

@@ -9,9 +9,6 @@ use serde::ser::{self, Impossible, Serialize};
 /// `value` as compact JSON, byte for byte what `serde_json::to_string` writes; `None`
 /// for what no request of ours holds and this writer leaves out: floats, map keys
 /// that are not strings, enum variants with data, 128-bit integers.
-// Out of line, one copy per body type: inlined into `Submission`'s request builder,
-// the request bodies made a larger wasm.
-#[inline(never)]
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Option<String> {
     let mut out = Writer(String::new());
     value.serialize(&mut out).ok()?;

@@ -1,12 +1,11 @@
 //! The neutral form to meetergo's wire, and meetergo's replies to outcomes.
 
-use serde_json::{Map, Value};
-
 use super::wire::{
     Attendee, BookingAvailabilityQuery, BookingType, Channel, CreateBookingRequest, CreateBookingResponse,
     RescheduleAppointmentRequest, RescheduleAppointmentResponse,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
+use crate::json::{Object, Value};
 use crate::time::Timestamp;
 
 /// The embed's meetergo settings.
@@ -26,8 +25,10 @@ pub struct Settings {
 
 /// The booking body for `form`, starting at `start`. The visitor's notes and the
 /// page's UTM parameters go into `attendee.notes`, meetergo's place for form answers.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &Timestamp) -> CreateBookingRequest {
-    let mut notes = Map::new();
+    let mut notes = Object::new();
     if let Some(text) = filled(&form.notes) {
         notes.insert("notes".to_owned(), Value::String(text));
     }
@@ -49,7 +50,10 @@ pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &T
             bringalong_emails: form.guest_list(),
             phone: normalize_phone(&form.phone),
             timezone: filled(&form.time_zone),
-            ..Attendee::default()
+            // Spelled out rather than `..Default::default()`, here and below: the
+            // widget's wasm then knows them `None` (see `wire_errors`).
+            language: None,
+            data_policy_accepted: None,
         }),
         meeting_type_id: filled(&settings.meeting_type_id),
         start: Some(start.to_rfc3339_offset()),
@@ -57,11 +61,23 @@ pub fn create_booking_request(form: &VisitorForm, settings: &Settings, start: &T
         queue_id: settings.queue_id.as_deref().and_then(filled),
         channel: settings.channel.clone(),
         duration: settings.duration.map(Into::into),
-        ..CreateBookingRequest::default()
+        appointment_id: None,
+        location: None,
+        routing_form_id: None,
+        ignore_availability: None,
+        attendee_pending_id: None,
+        payment_id: None,
+        resource_channel_ids: None,
+        one_time_link_id: None,
+        skip_notifications: None,
+        ics_title: None,
+        ics_description: None,
     }
 }
 
 /// Moving an appointment to `start`.
+// Inlined: see `embed::submit`'s `Submission::wire_errors`.
+#[inline(always)]
 pub fn reschedule_appointment_request(start: &Timestamp) -> RescheduleAppointmentRequest {
     RescheduleAppointmentRequest {
         start: Some(start.to_rfc3339_offset()),

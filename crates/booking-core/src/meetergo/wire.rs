@@ -1,9 +1,9 @@
 //! meetergo's wire types, with the API's own field names.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
-use crate::json::{Fields, FromJson, Json};
+use crate::json::{Fields, FromJson, Json, Object};
 use crate::rules::listed_enum;
 
 listed_enum! {
@@ -126,7 +126,7 @@ pub struct Attendee {
     pub receive_reminders: Option<bool>,
     /// Form answers and UTM parameters (required, may be `{}`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes: Option<Map<String, Value>>,
+    pub notes: Option<Object>,
     /// Given name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
