@@ -12,6 +12,7 @@
 // name is not where wasm-bindgen's glue is known to put it.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { minifyForRelease } from "./minify.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error("scripts/short-names.mjs runs as trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
@@ -167,3 +168,4 @@ if (/__wbg_\w+_[0-9a-f]{16}\b/.test(glue)) throw new Error("short-names: a hashe
 
 writeFileSync(wasmPath, Buffer.concat(sections));
 writeFileSync(gluePath, glue);
+await minifyForRelease(gluePath);
