@@ -1,8 +1,15 @@
 //! The thin fetch layer: one request of a submission to the configured endpoint, with
 //! its `Idempotency-Key` and a timeout; what comes back goes to `booking-core`.
+//!
+//! `fetch` through web-sys directly: gloo-net's request builder went through `Request`,
+//! `URL` and `URLSearchParams` objects to merge query parameters the widget never has,
+//! which cost the wasm and its glue about 1 KB of brotli.
 
-use booking_core::embed::{Failure, Method, Next, Request, Step, Submission, Success};
-use gloo_net::http::RequestBuilder;
+use booking_core::embed::{Failure, Next, Request, Step, Submission, Success};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 /// Response header carrying the relay's proof for a later reschedule.
 const RESCHEDULE_TOKEN: &str = "reschedule-token";
@@ -36,31 +43,41 @@ pub async fn submit(submission: &Submission<'_>, key: &str, timeout_seconds: u32
 }
 
 async fn send(request: &Request, key: &str, timeout_seconds: u32) -> Result<(u16, Option<String>, Vec<u8>), Failure> {
-    let builder = match request.method {
-        Method::Post => RequestBuilder::new(&request.url).method(gloo_net::http::Method::POST),
-        Method::Put => RequestBuilder::new(&request.url).method(gloo_net::http::Method::PUT),
-    };
     // `AbortSignal.timeout` aborts with a `TimeoutError`, which tells a slow answer
     // from a network that is down (a `TypeError`).
-    let signal = web_sys::AbortSignal::timeout_with_u32(timeout_seconds.saturating_mul(1_000));
-    let mut builder = builder
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .abort_signal(Some(&signal));
-    for (name, value) in &request.headers {
-        builder = builder.header(name, value);
-    }
-    let failure = |error: gloo_net::Error| match error {
-        gloo_net::Error::JsError(error) if error.name == "TimeoutError" || signal.aborted() => Failure::Timeout,
-        _ => Failure::Offline,
+    let signal = AbortSignal::timeout_with_u32(timeout_seconds.saturating_mul(1_000));
+    let failure = |error: JsValue| {
+        let name = Reflect::get(&error, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|name| name.as_string());
+        if name.as_deref() == Some("TimeoutError") || signal.aborted() {
+            Failure::Timeout
+        } else {
+            Failure::Offline
+        }
     };
-    let response = builder
-        .body(request.body.as_str())
-        .map_err(failure)?
-        .send()
+    let response: Response = async {
+        let headers = Headers::new()?;
+        headers.set("content-type", "application/json")?;
+        headers.set("idempotency-key", key)?;
+        for (name, value) in &request.headers {
+            headers.set(name, value)?;
+        }
+        let init = RequestInit::new();
+        init.set_method(request.method.as_str());
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&request.body));
+        init.set_signal(Some(&signal));
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))
+            .await?
+            .dyn_into()
+    }
+    .await
+    .map_err(failure)?;
+    let token = response.headers().get(RESCHEDULE_TOKEN).ok().flatten();
+    let body = JsFuture::from(response.array_buffer().map_err(failure)?)
         .await
         .map_err(failure)?;
-    let token = response.headers().get(RESCHEDULE_TOKEN);
-    let body = response.binary().await.map_err(failure)?;
-    Ok((response.status(), token, body))
+    Ok((response.status(), token, Uint8Array::new(&body).to_vec()))
 }
