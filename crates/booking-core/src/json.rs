@@ -16,6 +16,7 @@ mod write;
 
 pub use read::Json;
 pub use value::{Object, Value};
+pub(crate) use write::push_decimal;
 pub use write::to_json;
 
 use serde::de::DeserializeOwned;

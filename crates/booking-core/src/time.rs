@@ -10,6 +10,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::json::push_decimal;
+
 /// Offsets of IANA time zones, from whatever database the caller has.
 pub trait ZoneOffsets {
     /// Seconds east of UTC in `zone` at the instant `unix_seconds`; `None` when the
@@ -366,30 +368,9 @@ fn push_date(out: &mut String, y: i64, mo: u8, d: u8) {
 }
 
 /// `value` as `format!("{value:0width$}")` writes it (the sign counts toward the
-/// width). By hand: the wasm is smaller without `format!`'s argument tables at each
-/// date-time and the `Display` of the integer types only they used.
+/// width), without `format!`: see [`push_decimal`].
 fn push_padded(out: &mut String, value: i64, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = value.unsigned_abs();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let sign = usize::from(value < 0);
-    if sign == 1 {
-        out.push('-');
-    }
-    for _ in digits.len() - start + sign..width {
-        out.push('0');
-    }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
-    }
+    push_decimal(out, value < 0, value.unsigned_abs(), width);
 }
 
 /// Year, month, day, hour, minute, second of a count of seconds since the epoch.

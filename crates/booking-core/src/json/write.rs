@@ -50,30 +50,41 @@ impl Writer {
         out.push('"');
     }
 
-    /// An integer in decimal, as serde_json writes it. By hand: `u64`'s `Display` is
-    /// otherwise not in the wasm, and this is shorter than `write!` at each call.
-    fn integer(&mut self, negative: bool, mut magnitude: u64) -> Result<(), Unwritable> {
-        if negative {
-            self.0.push('-');
-        }
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (magnitude % 10) as u8;
-            magnitude /= 10;
-            if magnitude == 0 {
-                break;
-            }
-        }
-        for &digit in &digits[start..] {
-            self.0.push(char::from(digit));
-        }
+    /// An integer in decimal, as serde_json writes it.
+    fn integer(&mut self, negative: bool, magnitude: u64) -> Result<(), Unwritable> {
+        push_decimal(&mut self.0, negative, magnitude, 0);
         Ok(())
     }
 
     fn signed(&mut self, value: i64) -> Result<(), Unwritable> {
         self.integer(value < 0, value.unsigned_abs())
+    }
+}
+
+/// An integer in decimal, zero-padded to `width` characters with its sign, as
+/// `format!("{value:0width$}")` writes it. By hand, for JSON numbers and date-times:
+/// the integer types' `Display` is otherwise not in the wasm, and `format!`'s argument
+/// tables at each call cost more than this.
+pub(crate) fn push_decimal(out: &mut String, negative: bool, mut magnitude: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    let sign = usize::from(negative);
+    if negative {
+        out.push('-');
+    }
+    for _ in digits.len() - start + sign..width {
+        out.push('0');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
     }
 }
 
