@@ -40,6 +40,9 @@ pub enum Code {
     Forbidden,
     /// The body is not JSON at all.
     Malformed,
+    /// The time asked for is not free: taken meanwhile, outside the host's hours, or
+    /// past. The request is right; another time will do.
+    SlotUnavailable,
 }
 
 /// One broken rule. This is the element of the relay's `422` body (`{"errors":[…]}`).

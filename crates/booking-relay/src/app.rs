@@ -24,7 +24,7 @@ use crate::error::RelayError;
 use crate::http::HttpUpstream;
 use crate::idempotency::{fingerprint, IdempotencyStore, MemoryStore, Stored};
 use crate::ops::{Operation, Route};
-use crate::sandbox::{Received, Sandbox};
+use crate::sandbox::{self, Received, Sandbox};
 use crate::token::{self, Tokens};
 
 /// The sandbox's business number for the Cal.com phone call (a fictional 555-01xx one).
@@ -46,11 +46,9 @@ impl Upstream {
     async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), RelayError> {
         match self {
             Self::Sandbox(sandbox) => {
-                let (status, body) = sandbox.send(operation)?;
-                Ok((
-                    status,
-                    serde_json::to_vec(&body).map_err(|error| RelayError::Upstream(error.to_string()))?,
-                ))
+                let (status, body) = sandbox.send(operation);
+                let body = serde_json::to_vec(&body).map_err(|error| RelayError::Upstream(error.to_string()))?;
+                crate::answer::interpret(operation, status, body)
             }
             Self::Http(http) => http.send(operation).await,
         }
@@ -73,7 +71,13 @@ impl AppState {
     /// With no business number configured, the phone agent "calls from" a fictional
     /// 555-01xx number, so the call flow works with no configuration at all.
     pub fn sandbox(config: &Config) -> Self {
-        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::default()));
+        Self::sandbox_with_clock(config, sandbox::system_clock())
+    }
+
+    /// The sandbox with its host's time read from `clock` (tests fix it).
+    pub fn sandbox_with_clock(config: &Config, clock: sandbox::Clock) -> Self {
+        let sandbox = Sandbox::new(&config.sandbox.clone().unwrap_or_default(), clock);
+        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::new(sandbox)));
         state
             .policy
             .calcom

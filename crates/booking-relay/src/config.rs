@@ -10,6 +10,7 @@ use booking_core::meetergo::Channel;
 use serde::Deserialize;
 
 use crate::ops::Provider;
+use crate::sandbox::SandboxSettings;
 
 /// Environment variable of each provider's secret.
 pub fn secret_variable(provider: Provider) -> &'static str {
@@ -43,6 +44,8 @@ pub struct Config {
     pub meetergo: Option<MeetergoPolicy>,
     /// Cal.com.
     pub calcom: Option<CalcomPolicy>,
+    /// The sandbox's host: its zone, days and hours (sandbox mode only).
+    pub sandbox: Option<SandboxSettings>,
 }
 
 /// Limits and timeouts.
@@ -291,6 +294,29 @@ impl Config {
                     "calcom.your_phone_number",
                     format!("\"{number}\" is not in international format"),
                     "Write + and the country code with no spaces, like \"+12125550100\".",
+                ));
+            }
+        }
+        if let Some(sandbox) = &self.sandbox {
+            if sandbox.time_zone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(setting(
+                    "sandbox.time_zone",
+                    format!("\"{}\" is not an IANA time zone", sandbox.time_zone),
+                    "Write a zone name like \"Europe/Berlin\" or \"America/New_York\".",
+                ));
+            }
+            if sandbox.days.is_empty() {
+                return Err(setting(
+                    "sandbox.days",
+                    "names no day".into(),
+                    "List the days the host works, like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"].",
+                ));
+            }
+            if sandbox.slot_minutes == 0 {
+                return Err(setting(
+                    "sandbox.slot_minutes",
+                    "must be more than 0".into(),
+                    "Remove it to use the default (30).",
                 ));
             }
         }

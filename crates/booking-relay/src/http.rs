@@ -1,12 +1,12 @@
 //! The serve upstream: the real providers over HTTPS, with each provider's auth.
-//! Redirects are not followed; a timeout is `504`; a `5xx` or an unreadable reply is
-//! `502`; a `4xx` that names fields is `422` with those fields.
+//! Redirects are not followed; a timeout is `504`, a reply that cannot be read `502`;
+//! what the provider's status means is [`crate::answer`]'s.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use booking_core::{calcom, gohighlevel, iclosed, meetergo, Code, FieldError};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Client, Method};
 use serde_json::Value;
 
 use crate::config::{Config, Secrets};
@@ -172,31 +172,14 @@ impl HttpUpstream {
                 RelayError::Upstream("the provider's reply was cut short".into())
             }
         })?;
-        match status {
-            s if s.is_success() => Ok((s.as_u16(), bytes.to_vec())),
-            StatusCode::NOT_FOUND => Err(RelayError::NotFound),
-            // 401/403: the operator's key is wrong; 408/429: the provider is busy; 3xx: a
-            // moved API; 5xx: an outage. Nothing the visitor can fix, and worth a retry.
-            s if !s.is_client_error()
-                || matches!(
-                    s,
-                    StatusCode::UNAUTHORIZED
-                        | StatusCode::FORBIDDEN
-                        | StatusCode::REQUEST_TIMEOUT
-                        | StatusCode::TOO_MANY_REQUESTS
-                ) =>
-            {
-                Err(RelayError::Upstream(format!("the provider answered {s}")))
-            }
-            _ => Err(refusal(operation, &bytes)),
-        }
+        crate::answer::interpret(operation, status.as_u16(), bytes.to_vec())
     }
 }
 
 /// A provider's 4xx as the visitor's `422`: the fields it names that the visitor
 /// sends, each with our own message. The provider's own words are never passed on:
 /// they may quote what the relay added (keys, prompts).
-fn refusal(operation: &Operation, body: &[u8]) -> RelayError {
+pub(crate) fn refusal(operation: &Operation, body: &[u8]) -> RelayError {
     let route = operation.route();
     let relay_supplied = |field: &str| {
         route.forbidden_fields().contains(&field) || matches!(field, "calApiKey" | "authorization" | "Authorization")

@@ -2,6 +2,7 @@
 //! forwards (`serve`); or stands in for all four providers in memory (`sandbox`). One
 //! pipeline, two upstreams: see [`app`].
 
+pub mod answer;
 pub mod app;
 pub mod config;
 pub mod error;

@@ -16,6 +16,7 @@ use axum::Router;
 use booking_core::{calcom, gohighlevel, iclosed, meetergo};
 use booking_relay::config::{Config, Limits};
 use booking_relay::ops::{Provider, Route};
+use booking_relay::sandbox::SandboxSettings;
 use booking_relay::AppState;
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
@@ -37,6 +38,9 @@ const B_UTC: &str = "2026-03-11T15:00:00Z";
 const B_NEW_YORK: &str = "2026-03-11T11:00:00-04:00";
 const B_END_NEW_YORK: &str = "2026-03-11T11:30:00-04:00";
 const NEW_YORK: &str = "America/New_York";
+/// The sandbox's clock in these tests: Sunday 2026-03-01 00:00 UTC, before every time
+/// booked here (the sandbox refuses the past).
+const NOW: i64 = 1_772_323_200;
 
 /// 64 hex digits that no relay signed.
 const FORGED_TOKEN: &str = "3f9a1c27d4e8b6055a7c9e1f2b3d4c5e6f708192a3b4c5d6e7f8091a2b3c4d5e";
@@ -55,9 +59,20 @@ fn roomy_limits() -> Limits {
     }
 }
 
+/// The sandbox's host works in New York here, so the times these tests book (in New
+/// York) are inside its hours; `a_berlin_host_s_hours_are_offered_in_the_asked_zone`
+/// checks the default host.
+fn new_york_host() -> SandboxSettings {
+    SandboxSettings {
+        time_zone: NEW_YORK.into(),
+        ..SandboxSettings::default()
+    }
+}
+
 fn roomy_config() -> Config {
     Config {
         limits: roomy_limits(),
+        sandbox: Some(new_york_host()),
         ..Config::default()
     }
 }
@@ -69,6 +84,7 @@ fn config_from_toml(text: &str) -> Config {
         .check()
         .unwrap_or_else(|error| panic!("config is refused: {error}"));
     config.limits = roomy_limits();
+    config.sandbox.get_or_insert_with(new_york_host);
     config
 }
 
@@ -86,7 +102,12 @@ struct Reply {
 
 impl Relay {
     fn new(config: &Config) -> Self {
-        let state = Arc::new(AppState::sandbox(config));
+        Self::at(config, NOW)
+    }
+
+    /// A sandbox whose clock stands at `now` (Unix seconds).
+    fn at(config: &Config, now: i64) -> Self {
+        let state = Arc::new(AppState::sandbox_with_clock(config, Arc::new(move || now)));
         let app = booking_relay::app(state.clone());
         Self { state, app }
     }
@@ -368,7 +389,8 @@ async fn book_ghl(relay: &Relay, start: &str, end: &str) -> (String, String) {
     let reply = relay
         .post(GHL_APPOINTMENTS, &ghl_appointment("contact-1", start, end))
         .await;
-    reply.expect_status(StatusCode::CREATED);
+    // HighLevel's spec documents 200 for a created appointment, not 201.
+    reply.expect_status(StatusCode::OK);
     let parsed: gohighlevel::AppointmentResponse = reply.parse();
     (parsed.id, reply.expect_token())
 }
@@ -447,7 +469,12 @@ async fn calcom_slots(relay: &Relay, first: &str, last: &str, zone: &str) -> Slo
 
 /// 09:00 to 16:30 every 30 minutes on `date`, written with `offset`.
 fn working_day(date: &str, offset: &str) -> Vec<String> {
-    (9..17)
+    eight_hours_from(date, 9, offset)
+}
+
+/// Sixteen 30-minute starts from `first_hour` on `date`, written with `offset`.
+fn eight_hours_from(date: &str, first_hour: u32, offset: &str) -> Vec<String> {
+    (first_hour..first_hour + 8)
         .flat_map(|hour| [0, 30].map(|minute| format!("{date}T{hour:02}:{minute:02}:00{offset}")))
         .collect()
 }
@@ -576,7 +603,7 @@ async fn gohighlevel_create_appointment_answers_the_documented_shape_and_lists_e
             &ghl_appointment("contact-1", A_NEW_YORK, A_END_NEW_YORK),
         )
         .await;
-    reply.expect_status(StatusCode::CREATED);
+    reply.expect_status(StatusCode::OK);
     let appointment: gohighlevel::AppointmentResponse = reply.parse();
     assert!(!appointment.id.is_empty());
     assert_eq!(appointment.start_time.as_deref(), Some(A_NEW_YORK));
@@ -1446,7 +1473,7 @@ async fn gohighlevel_upsert_returns_only_the_contact_id_and_matches_by_email_the
     let reply = relay
         .post(GHL_APPOINTMENTS, &ghl_appointment(&id, A_NEW_YORK, A_END_NEW_YORK))
         .await;
-    reply.expect_status(StatusCode::CREATED);
+    reply.expect_status(StatusCode::OK);
     let appointment: gohighlevel::AppointmentResponse = reply.parse();
     assert_eq!(appointment.contact_id.as_deref(), Some(id.as_str()));
     assert_eq!(appointment.start_time.as_deref(), Some(A_NEW_YORK));
@@ -1753,7 +1780,7 @@ async fn gohighlevel_policy_calendar_and_location_override_what_the_visitor_send
     visitor["calendarId"] = json!("visitor-calendar");
     visitor["locationId"] = json!("visitor-location");
     let reply = with_policy.post(GHL_APPOINTMENTS, &visitor).await;
-    reply.expect_status(StatusCode::CREATED);
+    reply.expect_status(StatusCode::OK);
     let appointment: gohighlevel::AppointmentResponse = reply.parse();
     assert_eq!(appointment.calendar_id.as_deref(), Some("policy-calendar"));
     assert_eq!(appointment.location_id.as_deref(), Some("policy-location"));
@@ -1762,14 +1789,15 @@ async fn gohighlevel_policy_calendar_and_location_override_what_the_visitor_send
     let appointment_without: gohighlevel::AppointmentResponse = reply.parse();
     assert_eq!(appointment_without.calendar_id.as_deref(), Some("visitor-calendar"));
 
-    let mut bare = visitor.clone();
+    // Another time: the first is taken now, and the move below goes to B.
+    let mut bare = ghl_appointment("contact-1", "2026-03-10T11:00:00-04:00", "2026-03-10T11:30:00-04:00");
     let object = bare.as_object_mut().unwrap();
     object.remove("calendarId");
     object.remove("locationId");
     with_policy
         .post(GHL_APPOINTMENTS, &bare)
         .await
-        .expect_status(StatusCode::CREATED);
+        .expect_status(StatusCode::OK);
     without.post(GHL_APPOINTMENTS, &bare).await.expect_errors(
         StatusCode::UNPROCESSABLE_ENTITY,
         &[("calendarId", "required"), ("locationId", "required")],
@@ -1903,10 +1931,11 @@ async fn a_replayed_write_gets_the_first_answer_without_a_second_upstream_call()
     let (next_id, _) = book_iclosed(&relay, B_UTC).await;
     assert_eq!(next_id, first_id + 1);
 
-    // Without a key, the same body is a second booking.
+    // Without a key, the same body is a second booking, which reaches the sandbox and
+    // is refused there: the time is taken.
     let again = relay.post(ICLOSED_CALLS, &body).await;
-    again.expect_status(StatusCode::CREATED);
-    assert_ne!(again.json(), first.json());
+    again.expect_errors(StatusCode::UNPROCESSABLE_ENTITY, &[("dateTime", "slot_unavailable")]);
+    assert_eq!(relay.received().await.len(), 3);
 }
 
 #[tokio::test]
@@ -2226,7 +2255,7 @@ async fn reset_forgets_the_log_and_every_booking() {
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn availability_is_working_hours_in_the_asked_zone_across_a_dst_change() {
+async fn availability_is_the_host_s_hours_in_the_asked_zone_across_a_dst_change() {
     let relay = Relay::sandbox();
     // Friday before the change, the weekend (none), Monday after it.
     let expected: Slots = BTreeMap::from([
@@ -2252,8 +2281,9 @@ async fn availability_is_working_hours_in_the_asked_zone_across_a_dst_change() {
         expected
     );
 
-    // Another zone, same dates: its own working hours and offset.
-    let berlin: Slots = BTreeMap::from([("2026-03-09".to_owned(), working_day("2026-03-09", "+01:00"))]);
+    // Another zone, same dates: the host's hours (New York's 09:00 to 17:00) as that
+    // zone's clock shows them, five hours later since New York's change.
+    let berlin: Slots = BTreeMap::from([("2026-03-09".to_owned(), eight_hours_from("2026-03-09", 14, "+01:00"))]);
     assert_eq!(
         meetergo_slots(&relay, "2026-03-09", "2026-03-09", "Europe/Berlin").await,
         berlin
@@ -2276,6 +2306,160 @@ async fn availability_is_working_hours_in_the_asked_zone_across_a_dst_change() {
     assert!(meetergo_slots(&relay, "2026-03-07", "2026-03-08", NEW_YORK)
         .await
         .is_empty());
+}
+
+#[tokio::test]
+async fn a_berlin_host_s_hours_are_offered_in_the_asked_zone() {
+    // The default host: Monday to Friday 09:00 to 17:00 in Berlin (+01:00 in March).
+    // New York is six hours behind Berlin up to its change on Sunday 2026-03-08, five after.
+    let relay = Relay::new(&Config {
+        limits: roomy_limits(),
+        ..Config::default()
+    });
+    let expected: Slots = BTreeMap::from([
+        ("2026-03-06".to_owned(), eight_hours_from("2026-03-06", 3, "-05:00")),
+        ("2026-03-09".to_owned(), eight_hours_from("2026-03-09", 4, "-04:00")),
+    ]);
+    assert_eq!(
+        meetergo_slots(&relay, "2026-03-06", "2026-03-09", NEW_YORK).await,
+        expected
+    );
+    assert_eq!(
+        calcom_slots(&relay, "2026-03-06", "2026-03-09", NEW_YORK).await,
+        expected
+    );
+    // Berlin's 09:00 is New York's 04:00 that Monday: a booking then is inside the
+    // host's hours, New York's usual 09:00 to 17:00 is not the host's.
+    let inside = relay.post(ICLOSED_CALLS, &iclosed_call("2026-03-09T08:00:00Z")).await;
+    inside.expect_status(StatusCode::CREATED);
+    let late = relay.post(ICLOSED_CALLS, &iclosed_call("2026-03-09T20:00:00Z")).await;
+    late.expect_errors(StatusCode::UNPROCESSABLE_ENTITY, &[("dateTime", "slot_unavailable")]);
+}
+
+#[tokio::test]
+async fn no_past_time_is_offered() {
+    // Tuesday 2026-03-10 10:10 in New York: the first free time that day is 10:30.
+    let relay = Relay::at(&roomy_config(), 1_773_151_800);
+    let slots = meetergo_slots(&relay, "2026-03-10", "2026-03-10", NEW_YORK).await;
+    let today = &slots["2026-03-10"];
+    assert_eq!(today.first().map(String::as_str), Some("2026-03-10T10:30:00-04:00"));
+    assert_eq!(today.len(), 13);
+    let calcom = calcom_slots(&relay, "2026-03-10", "2026-03-10", NEW_YORK).await;
+    assert_eq!(&calcom["2026-03-10"], today);
+}
+
+/// A first booking for `provider` at `start` (New York), and the route and body of
+/// another at `start`.
+fn booking_request(provider: Provider, start_new_york: &str) -> (&'static str, Value) {
+    let timestamp = |text: &str| booking_core::time::parse_timestamp(text).unwrap();
+    let utc = timestamp(start_new_york).to_utc_z();
+    let end = booking_core::time::Timestamp {
+        unix_seconds: timestamp(start_new_york).unix_seconds + 30 * 60,
+        ..timestamp(start_new_york)
+    }
+    .to_rfc3339_offset();
+    match provider {
+        Provider::Iclosed => (ICLOSED_CALLS, iclosed_call(&utc)),
+        Provider::Gohighlevel => (GHL_APPOINTMENTS, ghl_appointment("contact-1", start_new_york, &end)),
+        Provider::Meetergo => (MEETERGO_BOOKING, meetergo_booking(start_new_york)),
+        Provider::Calcom => (CALCOM_BOOKINGS, calcom_booking(&utc)),
+    }
+}
+
+/// The wire name of the start each provider's booking carries.
+fn start_field(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Iclosed => "dateTime",
+        Provider::Gohighlevel => "startTime",
+        Provider::Meetergo | Provider::Calcom => "start",
+    }
+}
+
+#[tokio::test]
+async fn a_time_in_the_past_outside_the_hours_or_taken_is_refused_as_the_slot_being_gone() {
+    for provider in Provider::ALL {
+        let relay = Relay::sandbox();
+        let field = start_field(provider);
+        let refused = [
+            ("the past", "2026-02-27T10:00:00-05:00"),
+            ("before opening", "2026-03-10T08:30:00-04:00"),
+            ("running past closing", "2026-03-10T16:45:00-04:00"),
+            ("Saturday", "2026-03-07T10:00:00-05:00"),
+        ];
+        for (what, start) in refused {
+            let (path, body) = booking_request(provider, start);
+            let reply = relay.post(path, &body).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{provider:?} {what}: {reply:?}"
+            );
+            reply.expect_errors(StatusCode::UNPROCESSABLE_ENTITY, &[(field, "slot_unavailable")]);
+        }
+        // Taken: the same time, and one that overlaps it by 15 minutes.
+        let (path, body) = booking_request(provider, A_NEW_YORK);
+        assert!(relay.post(path, &body).await.status.is_success(), "{provider:?}");
+        for start in [A_NEW_YORK, "2026-03-10T10:15:00-04:00"] {
+            let (path, body) = booking_request(provider, start);
+            relay
+                .post(path, &body)
+                .await
+                .expect_errors(StatusCode::UNPROCESSABLE_ENTITY, &[(field, "slot_unavailable")]);
+        }
+        // The end of one booking is the start of the next.
+        let (path, body) = booking_request(provider, "2026-03-10T10:30:00-04:00");
+        assert!(relay.post(path, &body).await.status.is_success(), "{provider:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_move_is_refused_onto_a_taken_time_and_may_overlap_its_own() {
+    let relay = Relay::sandbox();
+    let (first, first_token) = book_iclosed(&relay, A_UTC).await;
+    book_iclosed(&relay, B_UTC).await;
+    let onto_b = relay
+        .call(
+            Method::PUT,
+            ICLOSED_RESCHEDULE,
+            &[("reschedule-token", first_token.as_str())],
+            Some(&iclosed_move(first, B_UTC)),
+        )
+        .await;
+    onto_b.expect_errors(StatusCode::UNPROCESSABLE_ENTITY, &[("dateTime", "slot_unavailable")]);
+    // Fifteen minutes later overlaps only its own old time.
+    let later = relay
+        .call(
+            Method::PUT,
+            ICLOSED_RESCHEDULE,
+            &[("reschedule-token", first_token.as_str())],
+            Some(&iclosed_move(first, "2026-03-10T14:15:00Z")),
+        )
+        .await;
+    later.expect_status(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn numbers_a_visitor_sends_never_overflow_the_sandbox() {
+    // Regression: `lengthInMinutes: 9223372036854775807` overflowed (a panic in a dev build).
+    let relay = Relay::sandbox();
+    let mut huge = calcom_booking(A_UTC);
+    huge["lengthInMinutes"] = json!(i64::MAX);
+    let reply = relay.post(CALCOM_BOOKINGS, &huge).await;
+    assert!(reply.status.is_client_error(), "{reply:?}");
+    let mut meetergo = meetergo_booking(A_NEW_YORK);
+    meetergo["duration"] = json!(1e300);
+    let reply = relay.post(MEETERGO_BOOKING, &meetergo).await;
+    assert!(reply.status.is_client_error(), "{reply:?}");
+    let far = relay
+        .get(&format!(
+            "/gohighlevel/calendars/calendar-1/free-slots?startDate={}&endDate={}&timezone={NEW_YORK}",
+            i64::MAX - 1,
+            i64::MAX
+        ))
+        .await;
+    assert!(far.status.is_success() || far.status.is_client_error(), "{far:?}");
+    // The sandbox still answers.
+    book_calcom(&relay, B_UTC).await;
 }
 
 #[tokio::test]
