@@ -51,8 +51,9 @@ impl Proxies {
     /// The peer is the client unless it is a trusted proxy. Then the client is the
     /// right-most address of the forwarding header that is not a trusted proxy (each
     /// proxy appends the address it saw, so everything left of the last untrusted hop
-    /// may be made up by the client), or the left-most when every hop is trusted. A
-    /// missing or malformed header leaves the peer: a header we cannot read proves nothing.
+    /// may be made up by the client, and is not even read), or the left-most when every
+    /// hop is trusted. A missing or malformed header, or a hop we must read that is no
+    /// address (`unknown`), leaves the peer: what we cannot read proves nothing.
     pub fn identify(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Client {
         let Some(peer) = peer.map(|address| address.to_canonical()) else {
             return Client { address: None };
@@ -64,17 +65,19 @@ impl Proxies {
             ForwardedHeader::XForwardedFor => forwarded_for_chain(headers),
             ForwardedHeader::Forwarded => forwarded_chain(headers),
         };
-        let address = match chain {
-            Some(chain) if !chain.is_empty() => chain
-                .iter()
-                .rev()
-                .find(|address| !self.trusts(**address))
-                .or(chain.first())
-                .copied(),
-            _ => None,
-        };
+        let mut client = None;
+        for hop in chain.unwrap_or_default().into_iter().rev() {
+            let Some(address) = hop else {
+                client = None;
+                break;
+            };
+            client = Some(address);
+            if !self.trusts(address) {
+                break;
+            }
+        }
         Client {
-            address: Some(address.unwrap_or(peer)),
+            address: Some(client.unwrap_or(peer)),
         }
     }
 }
@@ -144,34 +147,41 @@ pub enum Bucket {
     V6(u64),
 }
 
-/// Every address in the `X-Forwarded-For` headers, left to right; `None` when one is not an address.
-fn forwarded_for_chain(headers: &HeaderMap) -> Option<Vec<IpAddr>> {
+/// The hops of the `X-Forwarded-For` headers, left to right (`None` for a hop that is
+/// not an address); `None` when a header is not text.
+fn forwarded_for_chain(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
     let mut chain = Vec::new();
     for value in headers.get_all("x-forwarded-for") {
-        for hop in value.to_str().ok()?.split(',') {
-            chain.push(node_address(hop.trim())?);
-        }
+        chain.extend(value.to_str().ok()?.split(',').map(|hop| node_address(hop.trim())));
     }
     Some(chain)
 }
 
-/// Every `for=` of the RFC 7239 `Forwarded` headers, left to right; `None` when the
-/// header does not parse or a hop has no usable address (`unknown`, `_hidden`).
-fn forwarded_chain(headers: &HeaderMap) -> Option<Vec<IpAddr>> {
+/// The `for=` of each element of the RFC 7239 `Forwarded` headers, left to right
+/// (`None` for an element without a usable address: `unknown`, `_hidden`, no `for=`,
+/// broken quoting); `None` when a header is not text.
+fn forwarded_chain(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
     let mut chain = Vec::new();
     for value in headers.get_all("forwarded") {
-        for element in split_outside_quotes(value.to_str().ok()?, ',') {
-            let mut address = None;
-            for pair in split_outside_quotes(element, ';') {
-                let (name, value) = pair.trim().split_once('=')?;
-                if name.trim().eq_ignore_ascii_case("for") {
-                    address = Some(node_address(&unquote(value.trim())?)?);
-                }
-            }
-            chain.push(address?);
-        }
+        chain.extend(
+            split_outside_quotes(value.to_str().ok()?, ',')
+                .into_iter()
+                .map(element_for),
+        );
     }
     Some(chain)
+}
+
+/// `for=192.0.2.60;proto=http;by=203.0.113.43` → `192.0.2.60`.
+fn element_for(element: &str) -> Option<IpAddr> {
+    let mut address = None;
+    for pair in split_outside_quotes(element, ';') {
+        let (name, value) = pair.trim().split_once('=')?;
+        if name.trim().eq_ignore_ascii_case("for") {
+            address = Some(node_address(&unquote(value.trim())?)?);
+        }
+    }
+    address
 }
 
 /// `192.0.2.1`, `192.0.2.1:80`, `2001:db8::1`, `[2001:db8::1]`, `[2001:db8::1]:4711`.
