@@ -3,23 +3,20 @@
 //! reply through the allow-list → sign a token for the booking.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, State};
+use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use booking_core::Code;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
-use crate::config::{Config, Limits, Policy, Secrets};
+use crate::admission::Admission;
+use crate::config::{Config, Policy, Secrets};
 use crate::error::RelayError;
 use crate::http::HttpUpstream;
 use crate::idempotency::{fingerprint, IdempotencyStore, MemoryStore, Stored};
@@ -58,12 +55,11 @@ impl Upstream {
 /// Everything a request needs.
 pub struct AppState {
     policy: Policy,
-    limits: Limits,
     allowed_origins: Vec<String>,
     tokens: Tokens,
     upstream: Upstream,
     idempotency: Box<dyn IdempotencyStore>,
-    limiter: DefaultKeyedRateLimiter<String>,
+    admission: Admission,
 }
 
 impl AppState {
@@ -77,7 +73,7 @@ impl AppState {
     /// The sandbox with its host's time read from `clock` (tests fix it).
     pub fn sandbox_with_clock(config: &Config, clock: sandbox::Clock) -> Self {
         let sandbox = Sandbox::new(&config.sandbox.clone().unwrap_or_default(), clock);
-        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::new(sandbox)));
+        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::new(sandbox)), false);
         state
             .policy
             .calcom
@@ -90,19 +86,16 @@ impl AppState {
     pub fn serve(config: &Config, secrets: Secrets) -> Result<Self, reqwest::Error> {
         let tokens = Tokens::new(secrets.token_key.clone());
         let upstream = HttpUpstream::new(config, secrets, config.limits.upstream_timeout())?;
-        Ok(Self::new(config, tokens, Upstream::Http(upstream)))
+        Ok(Self::new(config, tokens, Upstream::Http(upstream), true))
     }
 
-    fn new(config: &Config, tokens: Tokens, upstream: Upstream) -> Self {
+    fn new(config: &Config, tokens: Tokens, upstream: Upstream, serve: bool) -> Self {
         let limits = config.limits.clone();
-        let per_second = NonZeroU32::new(limits.requests_per_second).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(limits.burst).unwrap_or(NonZeroU32::MIN);
         Self {
             policy: config.policy(),
             idempotency: Box::new(MemoryStore::new(limits.idempotency_retention())),
-            limiter: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
+            admission: Admission::new(config, serve),
             allowed_origins: config.allowed_origins.clone(),
-            limits,
             tokens,
             upstream,
         }
@@ -114,6 +107,11 @@ impl AppState {
             Upstream::Sandbox(sandbox) => Some(sandbox),
             Upstream::Http(_) => None,
         }
+    }
+
+    /// The admission checks (tests look at the rate limiter).
+    pub fn admission(&self) -> &Admission {
+        &self.admission
     }
 
     /// The token signer (tests mint tokens with it).
@@ -241,23 +239,13 @@ async fn pipeline(
     request: Request<Body>,
 ) -> Result<(Response, Option<String>), RelayError> {
     let (mut parts, body) = request.into_parts();
-    let client = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "local".to_owned(), |ConnectInfo(address)| address.ip().to_string());
-    if let Err(not_until) = state.limiter.check_key(&client) {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return Err(RelayError::RateLimited {
-            retry_after_seconds: wait.as_secs_f64().ceil() as u64,
-        });
-    }
+    // `admitted.client` is who sent it (behind trusted proxies, who they name).
+    let admitted = state.admission.admit(route, &parts)?;
     let params: Vec<String> = RawPathParams::from_request_parts(&mut parts, &())
         .await
         .map(|params| params.iter().map(|(_, value)| value.to_owned()).collect())
         .unwrap_or_default();
-    let bytes = axum::body::to_bytes(body, state.limits.body_bytes)
-        .await
-        .map_err(|_| RelayError::TooLarge)?;
+    let bytes = state.admission.read_body(body).await?;
     let query = parts.uri.query().unwrap_or_default().to_owned();
 
     let (mut operation, mut errors) = Operation::parse(route, params, &bytes, &query)?;
@@ -279,6 +267,7 @@ async fn pipeline(
     if !errors.is_empty() {
         return Err(RelayError::Invalid(errors));
     }
+    state.admission.limit_calls(&operation, &admitted)?;
 
     let received = || Received {
         method: parts.method.to_string(),

@@ -9,6 +9,7 @@ use booking_core::calcom::{matches_phone_call_number, TemplateType};
 use booking_core::meetergo::Channel;
 use serde::Deserialize;
 
+use crate::client::{parse_proxy, ForwardedHeader, Proxies};
 use crate::ops::Provider;
 use crate::sandbox::SandboxSettings;
 
@@ -33,6 +34,14 @@ pub struct Config {
     /// mode. The sandbox answers any origin.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// The reverse proxies in front of the relay (CIDR ranges or addresses). A request
+    /// from one of them is counted against the client it names in
+    /// [`Config::forwarded_header`], not against the proxy.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    /// The header the trusted proxies append the client's address to.
+    #[serde(default)]
+    pub forwarded_header: ForwardedHeader,
     /// Limits and timeouts.
     #[serde(default)]
     pub limits: Limits,
@@ -62,6 +71,27 @@ pub struct Limits {
     pub upstream_timeout_ms: u64,
     /// How long a write's first answer is kept for replays of its `Idempotency-Key`, in hours.
     pub idempotency_retention_hours: u64,
+    /// How long a client has to send a request's headers, in milliseconds, counted from
+    /// the connection's start or the previous answer (so it also ends idle keep-alives).
+    pub header_read_timeout_ms: u64,
+    /// How long a client has to send a whole request body, in milliseconds (then `408`).
+    pub body_read_timeout_ms: u64,
+    /// A connection on which no byte moves and no request is being answered for this
+    /// long, in milliseconds, is closed (a client that stops reading its answer).
+    pub idle_timeout_ms: u64,
+    /// Open connections at most; beyond it the relay accepts no more until one closes.
+    pub max_connections: u32,
+    /// Requests being answered at once, at most; beyond it `503` with `Retry-After`.
+    pub max_in_flight: u32,
+    /// Requests per second over all clients together, sustained (then `429`).
+    pub global_requests_per_second: u32,
+    /// Requests all clients together may send at once before the global rate applies.
+    pub global_burst: u32,
+    /// Cal.com phone calls to one number per UTC day (then `429`). Serve mode only.
+    pub calls_per_number_per_day: u32,
+    /// Cal.com phone calls one site (`Origin`; without one, one client) may ask for per
+    /// UTC day (then `429`). Serve mode only.
+    pub calls_per_origin_per_day: u32,
 }
 
 impl Default for Limits {
@@ -72,6 +102,15 @@ impl Default for Limits {
             burst: 40,
             upstream_timeout_ms: 10_000,
             idempotency_retention_hours: 24,
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            max_connections: 512,
+            max_in_flight: 256,
+            global_requests_per_second: 1_000,
+            global_burst: 2_000,
+            calls_per_number_per_day: 3,
+            calls_per_origin_per_day: 200,
         }
     }
 }
@@ -85,6 +124,21 @@ impl Limits {
     /// [`Limits::idempotency_retention_hours`] as a duration.
     pub fn idempotency_retention(&self) -> Duration {
         Duration::from_secs(self.idempotency_retention_hours * 3_600)
+    }
+
+    /// [`Limits::header_read_timeout_ms`] as a duration.
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.header_read_timeout_ms)
+    }
+
+    /// [`Limits::body_read_timeout_ms`] as a duration.
+    pub fn body_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_read_timeout_ms)
+    }
+
+    /// [`Limits::idle_timeout_ms`] as a duration.
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_millis(self.idle_timeout_ms)
     }
 }
 
@@ -244,12 +298,52 @@ impl Config {
                 ));
             }
         }
+        for entry in &self.trusted_proxies {
+            match parse_proxy(entry) {
+                None => {
+                    return Err(setting(
+                        "trusted_proxies",
+                        format!("\"{entry}\" is not an address range"),
+                        "Write CIDR ranges like \"10.0.0.0/8\" or \"::1/128\", or single addresses like \"192.0.2.7\".",
+                    ))
+                }
+                Some(net) if net.prefix_len() == 0 => {
+                    return Err(setting(
+                        "trusted_proxies",
+                        format!(
+                            "\"{entry}\" trusts every address, so any client could name itself in {}",
+                            self.forwarded_header.name()
+                        ),
+                        "List only the addresses of your own proxies or load balancers.",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
         let limits = &self.limits;
         for (name, value) in [
             ("limits.body_bytes", limits.body_bytes as u64),
             ("limits.requests_per_second", u64::from(limits.requests_per_second)),
             ("limits.burst", u64::from(limits.burst)),
             ("limits.upstream_timeout_ms", limits.upstream_timeout_ms),
+            ("limits.header_read_timeout_ms", limits.header_read_timeout_ms),
+            ("limits.body_read_timeout_ms", limits.body_read_timeout_ms),
+            ("limits.idle_timeout_ms", limits.idle_timeout_ms),
+            ("limits.max_connections", u64::from(limits.max_connections)),
+            ("limits.max_in_flight", u64::from(limits.max_in_flight)),
+            (
+                "limits.global_requests_per_second",
+                u64::from(limits.global_requests_per_second),
+            ),
+            ("limits.global_burst", u64::from(limits.global_burst)),
+            (
+                "limits.calls_per_number_per_day",
+                u64::from(limits.calls_per_number_per_day),
+            ),
+            (
+                "limits.calls_per_origin_per_day",
+                u64::from(limits.calls_per_origin_per_day),
+            ),
         ] {
             if value == 0 {
                 return Err(setting(
@@ -330,6 +424,19 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The trusted proxies and their header. Entries that do not parse are left out
+    /// ([`Config::check`] refuses them at start-up).
+    pub fn proxies(&self) -> Proxies {
+        Proxies {
+            trusted: self
+                .trusted_proxies
+                .iter()
+                .filter_map(|entry| parse_proxy(entry))
+                .collect(),
+            header: self.forwarded_header,
+        }
     }
 
     /// The providers with a section in the file.

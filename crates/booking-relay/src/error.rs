@@ -38,6 +38,26 @@ pub enum RelayError {
         /// Seconds until a request will be let through.
         retry_after_seconds: u64,
     },
+    /// A write from a page whose `Origin` is not in `allowed_origins` (`403`, serve mode).
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    /// A write whose body is not declared `application/json` (`415`).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// The body did not arrive within `limits.body_read_timeout_ms` (`408`).
+    #[error("request body timeout")]
+    BodyTimeout,
+    /// More requests in flight than `limits.max_in_flight` (`503`, retry after a second).
+    #[error("overloaded")]
+    Overloaded,
+    /// The Cal.com call flow's daily limit for this number or this site is spent (`429`).
+    #[error("call limit reached")]
+    CallsLimited {
+        /// `numberToCall` or `Origin`: which limit.
+        field: &'static str,
+        /// Seconds until the next UTC day.
+        retry_after_seconds: u64,
+    },
     /// The provider did not answer in time (`504`).
     #[error("upstream timeout")]
     UpstreamTimeout,
@@ -61,7 +81,11 @@ impl RelayError {
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::CallsLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::OriginNotAllowed => StatusCode::FORBIDDEN,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
@@ -87,6 +111,35 @@ impl RelayError {
                 "rate_limited",
                 "Too many requests. Please wait a moment and try again.",
             ),
+            Self::OriginNotAllowed => one(
+                "Origin",
+                "forbidden",
+                "This page may not send bookings through this relay. Add its origin to allowed_origins.",
+            ),
+            Self::UnsupportedMediaType => one(
+                "Content-Type",
+                "unsupported_media_type",
+                "Send the body as JSON, with Content-Type: application/json.",
+            ),
+            Self::BodyTimeout => one(
+                "body",
+                "timeout",
+                "The request took too long to arrive. Please try again.",
+            ),
+            Self::Overloaded => one(
+                "body",
+                "overloaded",
+                "The booking service is busy. Please try again in a moment.",
+            ),
+            Self::CallsLimited { field, .. } => one(
+                field,
+                "rate_limited",
+                if *field == "numberToCall" {
+                    "This number has had as many calls today as we place. Please try again tomorrow, or book a time instead."
+                } else {
+                    "This site has asked for as many calls today as we place. Please try again tomorrow, or book a time instead."
+                },
+            ),
             Self::UpstreamTimeout => one(
                 "body",
                 "upstream_timeout",
@@ -104,10 +157,18 @@ impl RelayError {
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_seconds } = self {
+        let retry_after_seconds = match self {
+            Self::RateLimited { retry_after_seconds }
+            | Self::CallsLimited {
+                retry_after_seconds, ..
+            } => Some(retry_after_seconds),
+            Self::Overloaded => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after_seconds {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds.max(1)));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
         response
     }

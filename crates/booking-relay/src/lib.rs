@@ -2,14 +2,17 @@
 //! forwards (`serve`); or stands in for all four providers in memory (`sandbox`). One
 //! pipeline, two upstreams: see [`app`].
 
+pub mod admission;
 pub mod answer;
 pub mod app;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod ops;
 pub mod sandbox;
+pub mod server;
 pub mod token;
 pub mod zones;
 

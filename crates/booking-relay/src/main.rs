@@ -76,11 +76,27 @@ async fn run(cli: Cli) -> Result<(), String> {
     } else {
         eprintln!("booking-relay serving {:?} on http://{address}", config.configured());
     }
-    let service = app(Arc::new(state)).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    booking_relay::server::serve(listener, app(Arc::new(state)), &config.limits, shutdown_signal())
         .await
         .map_err(|error| error.to_string())
+}
+
+/// Ctrl-C, or SIGTERM (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
