@@ -458,6 +458,7 @@ fn config(base: &str) -> Config {
             scheduler_name: Some("Acme Scheduler".into()),
             template_type: Some(TemplateType::CustomTemplate),
         }),
+        ..Config::default()
     }
 }
 
