@@ -301,10 +301,7 @@ impl Config {
         if !(1..=TokenSettings::MAX_LIFETIME_DAYS).contains(&lifetime) {
             return Err(setting(
                 "tokens.lifetime_days",
-                format!(
-                    "{lifetime} is not between 1 and {}",
-                    TokenSettings::MAX_LIFETIME_DAYS
-                ),
+                format!("{lifetime} is not between 1 and {}", TokenSettings::MAX_LIFETIME_DAYS),
                 "Give the days a reschedule link works, like 30, or remove it for the default (30).",
             ));
         }
@@ -420,7 +417,10 @@ impl std::fmt::Debug for Secrets {
         f.debug_struct("Secrets")
             .field("keys", &self.keys.keys().collect::<Vec<_>>())
             .field("token_key", &"<redacted>")
-            .field("previous_token_key", &self.previous_token_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "previous_token_key",
+                &self.previous_token_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

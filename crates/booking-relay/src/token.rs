@@ -152,7 +152,9 @@ impl Proof {
 impl fmt::Debug for Proof {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The nonce alone cannot be replayed, but logs have no use for it either.
-        f.debug_struct("Proof").field("expires", &self.expires).finish_non_exhaustive()
+        f.debug_struct("Proof")
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
     }
 }
 
@@ -337,7 +339,9 @@ impl UsedTokens for MemoryUsedTokens {
             if *expires > now {
                 break;
             }
-            let Some(Reverse((expires, id))) = used.queue.pop() else { break };
+            let Some(Reverse((expires, id))) = used.queue.pop() else {
+                break;
+            };
             // A released and re-claimed token has a newer entry; only its own expiry removes it.
             if used.expires.get(&id) == Some(&expires) {
                 used.expires.remove(&id);
@@ -370,7 +374,9 @@ pub struct Claim<'a> {
 impl<'a> Claim<'a> {
     /// Claims `proof` in `store`; `None` when it is used or in use.
     pub fn new(store: &'a dyn UsedTokens, proof: Proof, now: u64) -> Option<Self> {
-        store.claim(&proof, now).then_some(Self {
+        // `then`, not `then_some`: a claim built eagerly and dropped on refusal would
+        // release the winner's claim.
+        store.claim(&proof, now).then(|| Self {
             store,
             proof: Some(proof),
         })
@@ -420,7 +426,10 @@ mod tests {
         assert!(tokens.verify(Provider::Iclosed, "123", &token));
         assert_eq!(tokens.check(Provider::Iclosed, "124", &token), Err(Refusal::Mismatch));
         assert_eq!(tokens.check(Provider::Calcom, "123", &token), Err(Refusal::Mismatch));
-        assert_eq!(tokens.check(Provider::Iclosed, "123", "not hex"), Err(Refusal::Malformed));
+        assert_eq!(
+            tokens.check(Provider::Iclosed, "123", "not hex"),
+            Err(Refusal::Malformed)
+        );
         assert_eq!(tokens.check(Provider::Iclosed, "123", ""), Err(Refusal::Malformed));
         assert_eq!(
             thirty_days(2).check(Provider::Iclosed, "123", &token),
@@ -442,7 +451,11 @@ mod tests {
         assert_eq!(fields[3].len(), 32);
         assert_eq!(fields[4].len(), 64);
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'), "{token}");
-        assert_ne!(token, tokens.issue(Provider::Calcom, "uid_1"), "every token is distinct");
+        assert_ne!(
+            token,
+            tokens.issue(Provider::Calcom, "uid_1"),
+            "every token is distinct"
+        );
     }
 
     #[test]
@@ -528,7 +541,10 @@ mod tests {
         let proof = rotated.check(Provider::Iclosed, "7", &legacy).unwrap();
         assert_eq!(proof.expires(), u64::MAX);
         assert!(old.verify(Provider::Iclosed, "7", &legacy));
-        assert_eq!(thirty_days(2).check(Provider::Iclosed, "7", &legacy), Err(Refusal::Mismatch));
+        assert_eq!(
+            thirty_days(2).check(Provider::Iclosed, "7", &legacy),
+            Err(Refusal::Mismatch)
+        );
         assert_eq!(old.check(Provider::Iclosed, "8", &legacy), Err(Refusal::Mismatch));
         // One spelling only: an upper-case copy would otherwise be a second use.
         assert_eq!(
@@ -541,9 +557,15 @@ mod tests {
     fn a_used_token_is_refused_until_it_expires_and_a_released_one_is_usable() {
         let used = MemoryUsedTokens::default();
         let tokens = thirty_days(1);
-        let proof = tokens.check(Provider::Calcom, "u", &tokens.issue(Provider::Calcom, "u")).unwrap();
+        let proof = tokens
+            .check(Provider::Calcom, "u", &tokens.issue(Provider::Calcom, "u"))
+            .unwrap();
         let claim = Claim::new(&used, proof.clone(), NOW).expect("first use");
         assert!(Claim::new(&used, proof.clone(), NOW).is_none(), "in use");
+        assert!(
+            Claim::new(&used, proof.clone(), NOW).is_none(),
+            "a refused claim releases nothing"
+        );
         drop(claim);
         let claim = Claim::new(&used, proof.clone(), NOW).expect("released: usable again");
         claim.keep();
