@@ -23,9 +23,7 @@ pub fn link_parameters() -> Vec<(String, String)> {
     let hash = web_sys::window()
         .and_then(|window| window.location().hash().ok())
         .unwrap_or_default();
-    let fragment = decode(fragment_query(&hash));
-    let query = query();
-    booking_core::embed::link_parameters(&fragment, &query).to_vec()
+    booking_core::embed::link_parameters(decode(fragment_query(&hash)), query())
 }
 
 /// `a=1&b=2` decoded as the browser does (`URLSearchParams`: `+` is a space).

@@ -49,7 +49,11 @@ pub fn reschedule_link(page: &str, provider: Provider, booking_id: &str, token: 
     link.push('#');
     if !fragment.is_empty() {
         link.push_str(fragment);
-        link.push(if fragment.contains(['?', '=']) { '&' } else { '?' });
+        link.push(if fragment.bytes().any(|b| b == b'?' || b == b'=') {
+            '&'
+        } else {
+            '?'
+        });
     }
     link.push_str("booking=");
     encode_component(&mut link, booking_id);
@@ -74,7 +78,7 @@ pub fn fragment_query(fragment: &str) -> &str {
 /// `booking` (links written since tokens left the query), else the query's (links
 /// mailed before, `?booking=…&token=…`, keep working). One or the other, never a mix,
 /// so a booking is never paired with another link's token.
-pub fn link_parameters<'a>(fragment: &'a [(String, String)], query: &'a [(String, String)]) -> &'a [(String, String)] {
+pub fn link_parameters(fragment: Vec<(String, String)>, query: Vec<(String, String)>) -> Vec<(String, String)> {
     if fragment.iter().any(|(name, _)| name == "booking") {
         fragment
     } else {
