@@ -60,6 +60,12 @@ function element(tag, attributes = {}, ...children) {
 /** A trimmed, lower-cased setting from the host or the page URL, or "". */
 const setting = (value) => (value ?? "").trim().toLowerCase();
 
+// booking_core::embed::{fragment_query, link_parameters}: a reschedule link's
+// parameters sit in the fragment (#booking=…, after a fragment route's "?"), or, in
+// links mailed before, in the query.
+const fragment = () => new URLSearchParams(location.hash.slice(1).replace(/^[^?]*\?/, ""));
+const linkParameters = () => (fragment().has("booking") ? fragment() : new URLSearchParams(location.search));
+
 /**
  * The shadow root, styled, with the form for the host's provider and flow in a
  * `.bw[data-shell]`. An embed without a form (an unknown provider or flow, a
@@ -76,7 +82,7 @@ function drawShell(host) {
   const provider = setting(host.getAttribute("data-provider"));
   let flow = setting(host.getAttribute("data-flow")) || "book";
   // Config::from_attributes: a booking to move makes a booking form a reschedule form.
-  const query = new URLSearchParams(location.search);
+  const query = linkParameters();
   const named = setting(query.get("provider"));
   const moving =
     setting(host.getAttribute("data-booking-id")) || (!named || named === provider ? setting(query.get("booking")) : "");
@@ -152,6 +158,9 @@ function handOver(root) {
 
 const widgets = () => document.querySelectorAll("[data-booking-widget]");
 widgets().forEach(drawShell);
+// The success view's reschedule link is this page with a new fragment, which browsers
+// follow without loading the page again: load it, so the widgets read the booking.
+addEventListener("hashchange", () => fragment().has("booking") && widgets().length && location.reload());
 // Widgets a page script adds while the wasm loads get their form as well.
 const added = new MutationObserver(() => widgets().forEach(drawShell));
 added.observe(document, { childList: true, subtree: true });

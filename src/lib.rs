@@ -56,7 +56,7 @@ pub fn mount(host: &HtmlElement, index: usize) -> Result<(), JsValue> {
     container.set_class_name("bw");
     root.append_child(&container)?;
 
-    let config = Config::from_attributes(|name| host.get_attribute(name), &page::query());
+    let config = Config::from_attributes(|name| host.get_attribute(name), &page::link_parameters());
     let host = host.clone();
     leptos::mount::mount_to(container, move || {
         leptos::prelude::view! { <view::Widget config=config host=host index=index /> }

@@ -2,18 +2,33 @@
 //! visitor's draft in `sessionStorage`, tells the page what happened (events and
 //! `window.dataLayer`), offers the calendar file, and leaves for a provider's page.
 
-use booking_core::embed::{followable, Config};
+use booking_core::embed::{followable, fragment_query, Config};
 use booking_core::VisitorForm;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
-/// The page URL's query, decoded (`?booking=…&utm_source=…`).
+/// The page URL's query, decoded (`?utm_source=…`, and old links' `?booking=…`).
 pub fn query() -> Vec<(String, String)> {
-    let search = web_sys::window()
-        .and_then(|window| window.location().search().ok())
+    decode(
+        &web_sys::window()
+            .and_then(|window| window.location().search().ok())
+            .unwrap_or_default(),
+    )
+}
+
+/// The page URL's reschedule parameters, decoded: the fragment's (`#booking=…`), or
+/// the query's for links mailed before tokens left it.
+pub fn link_parameters() -> Vec<(String, String)> {
+    let hash = web_sys::window()
+        .and_then(|window| window.location().hash().ok())
         .unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+    booking_core::embed::link_parameters(decode(fragment_query(&hash)), query())
+}
+
+/// `a=1&b=2` decoded as the browser does (`URLSearchParams`: `+` is a space).
+fn decode(text: &str) -> Vec<(String, String)> {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(text) else {
         return Vec::new();
     };
     js_sys::try_iter(&params)

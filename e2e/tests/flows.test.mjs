@@ -30,6 +30,8 @@ beforeEach(() => stack.relay.reset());
 // 31 March 2030 is Berlin's (UTC+2 from 03:00).
 const BOOK_AT = { date: "2030-03-10", time: "10:30", zone: "America/New_York" };
 const MOVE_TO = { date: "2030-03-31", time: "09:00", zone: "Europe/Berlin" };
+/** The relay's reschedule token: v1.<key id>.<expiry>.<nonce>.<mac>. */
+const TOKEN = /^v1\.[0-9a-f]{8}\.\d+\.[0-9a-f]{32}\.[0-9a-f]{64}$/;
 
 /** What each provider must receive, by path, for Ada booking BOOK_AT and moving to MOVE_TO. */
 const EXPECTED = {
@@ -172,12 +174,19 @@ describe("each provider: book, then reschedule from the confirmation link", () =
       assert.ok(keys.every((key) => /^[0-9a-f-]{36}(-contact)?$/.test(key)), `idempotency keys: ${keys}`);
 
       const link = new URL(await form.getByRole("link", { name: "Reschedule" }).getAttribute("href"));
-      assert.equal(link.searchParams.get("provider"), provider);
-      const bookingId = link.searchParams.get("booking");
+      // Booking, token and provider ride in the fragment, which no server and no
+      // Referer sees (issue 14, finding 8), not in the query.
+      assert.equal(link.search, "", "nothing in the query");
+      const params = new URLSearchParams(link.hash.slice(1));
+      assert.equal(params.get("provider"), provider);
+      const bookingId = params.get("booking");
       assert.ok(bookingId, "the reschedule link names the booking");
-      assert.match(link.searchParams.get("token"), /^[0-9a-f]{64}$/, "and carries the relay's token");
+      assert.match(params.get("token"), TOKEN, "and carries the relay's token");
 
-      await page.goto(link.href);
+      // Followed on the page itself: only the fragment changes, and embed.js loads
+      // the page again so the widget reads it.
+      await Promise.all([page.waitForEvent("load"), form.getByRole("link", { name: "Reschedule" }).click()]);
+      assert.equal(page.url(), link.href);
       const move = await ready(widget(page));
       assert.equal(await submitButton(move).textContent(), "Reschedule");
       await fill(move, visitorFor(provider, "reschedule", MOVE_TO));
@@ -194,6 +203,34 @@ describe("each provider: book, then reschedule from the confirmation link", () =
       await assertClean(page, problems);
     });
   }
+});
+
+test("a link mailed before tokens left the query (?booking=&token=&provider=) still moves the booking", async () => {
+  const { page, problems } = await stack.open(await bookingPage("iclosed"));
+  const form = await ready(widget(page));
+  await fill(form, visitorFor("iclosed", "book", BOOK_AT));
+  await submitButton(form).click();
+  await succeeded(form);
+  const link = new URL(await form.getByRole("link", { name: "Reschedule" }).getAttribute("href"));
+  const old = new URL(link.href);
+  old.hash = "";
+  old.search = link.hash.slice(1);
+  await page.goto("about:blank");
+  await page.goto(old.href);
+  const move = await ready(widget(page));
+  assert.equal(await submitButton(move).textContent(), "Reschedule");
+  await fill(move, visitorFor("iclosed", "reschedule", MOVE_TO));
+  await submitButton(move).click();
+  assert.match(await succeeded(move), /Your call is moved/);
+  // The token worked once: the same link again is refused.
+  await page.goto("about:blank");
+  await page.goto(old.href);
+  const again = await ready(widget(page));
+  await fill(again, visitorFor("iclosed", "reschedule", { ...MOVE_TO, time: "10:00" }));
+  await submitButton(again).click();
+  await again.locator("#bw-alert:not(:empty)").waitFor();
+  assert.match(await alertText(again), /reschedule link is not valid/);
+  assert.deepEqual(problems.filter((problem) => !/status of 403/.test(problem)), []);
 });
 
 test("Cal.com call-me: the team's phone-call endpoint gets the visitor's number", async () => {
@@ -262,7 +299,10 @@ test("a reschedule link with a forged token is refused with a plain message", as
   await submitButton(form).click();
   await succeeded(form);
   const link = new URL(await form.getByRole("link", { name: "Reschedule" }).getAttribute("href"));
-  link.searchParams.set("token", "0".repeat(64));
+  const params = new URLSearchParams(link.hash.slice(1));
+  params.set("token", params.get("token").replace(/[0-9a-f]{64}$/, "0".repeat(64)));
+  link.hash = params.toString();
+  await page.goto("about:blank");
   await page.goto(link.href);
   const move = await ready(widget(page));
   await fill(move, visitorFor("iclosed", "reschedule", MOVE_TO));

@@ -101,36 +101,40 @@ test("before the wasm, every provider's and flow's form is drawn with the wasm's
   await assertClean(page, problems);
 });
 
-test("a booking in the page address makes that provider's booking form a reschedule form, as in the wasm", async () => {
-  const body = [
-    embed(widgetAttributes("iclosed", "book", stack.endpoint("iclosed"))),
-    embed(widgetAttributes("gohighlevel", "book", stack.endpoint("gohighlevel"))),
-    // The booking in the address is iClosed's: this one has none to move.
-    embed(widgetAttributes("meetergo", "reschedule", stack.endpoint("meetergo"))),
-  ].join("\n");
-  const url = `${stack.page(hostPage({ body }))}?booking=7&provider=iclosed`;
-  const { page, problems, release } = await openHeld(url);
+// The fragment is where reschedule links put the booking; the query is where links
+// mailed before put it.
+for (const address of ["#booking=7&provider=iclosed", "?booking=7&provider=iclosed"]) {
+  test(`a booking in the page address (${address[0]}) makes that provider's booking form a reschedule form, as in the wasm`, async () => {
+    const body = [
+      embed(widgetAttributes("iclosed", "book", stack.endpoint("iclosed"))),
+      embed(widgetAttributes("gohighlevel", "book", stack.endpoint("gohighlevel"))),
+      // The booking in the address is iClosed's: this one has none to move.
+      embed(widgetAttributes("meetergo", "reschedule", stack.endpoint("meetergo"))),
+    ].join("\n");
+    const url = `${stack.page(hostPage({ body }))}${address}`;
+    const { page, problems, release } = await openHeld(url);
 
-  await widget(page, 1).locator("[data-shell] form").waitFor();
-  assert.equal(
-    await widget(page, 2).evaluate((host) => host.shadowRoot.querySelector("[data-shell]").getBoundingClientRect().height),
-    0,
-    "no form and no empty box where the wasm will say what is missing",
-  );
-  const drawn = (await forms(page)).slice(0, 2);
-  const titles = () => page.evaluate(() =>
-    [...document.querySelectorAll("[data-booking-widget]")].map((host) => host.shadowRoot.querySelector(".bw-title")?.textContent ?? null),
-  );
-  assert.deepEqual(await titles(), ["Move your booking", "Book a call", null]);
+    await widget(page, 1).locator("[data-shell] form").waitFor();
+    assert.equal(
+      await widget(page, 2).evaluate((host) => host.shadowRoot.querySelector("[data-shell]").getBoundingClientRect().height),
+      0,
+      "no form and no empty box where the wasm will say what is missing",
+    );
+    const drawn = (await forms(page)).slice(0, 2);
+    const titles = () => page.evaluate(() =>
+      [...document.querySelectorAll("[data-booking-widget]")].map((host) => host.shadowRoot.querySelector(".bw-title")?.textContent ?? null),
+    );
+    assert.deepEqual(await titles(), ["Move your booking", "Book a call", null]);
 
-  release();
-  await ready(widget(page, 0));
-  await ready(widget(page, 1));
-  await widget(page, 2).locator(".bw-config").waitFor();
-  assert.deepEqual(drawn, (await forms(page)).slice(0, 2));
-  assert.deepEqual(problems.length, 1, "the missing booking is logged for the marketer, and nothing else");
-  assert.match(problems[0], /data-booking-id/);
-});
+    release();
+    await ready(widget(page, 0));
+    await ready(widget(page, 1));
+    await widget(page, 2).locator(".bw-config").waitFor();
+    assert.deepEqual(drawn, (await forms(page)).slice(0, 2));
+    assert.deepEqual(problems.length, 1, "the missing booking is logged for the marketer, and nothing else");
+    assert.match(problems[0], /data-booking-id/);
+  });
+}
 
 test("typing before the wasm: the text stays, it is checked, and the caret stays where it was", async () => {
   const url = stack.page(hostPage({ body: embed(widgetAttributes("iclosed", "book", stack.endpoint("iclosed"))) }));

@@ -676,7 +676,7 @@ fn a_config_error_displays_as_attribute_then_message() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reschedule: data-booking-id, or the page URL's ?booking=
+// Reschedule: data-booking-id, or the page URL's booking= (fragment, or an old link's query)
 // ---------------------------------------------------------------------------------------
 
 #[test]
@@ -809,7 +809,7 @@ fn a_reschedule_without_a_booking_is_a_mistake_naming_data_booking_id() {
             ("data-endpoint", endpoint.as_str()),
         ];
         let message = only_mistake(&attributes, "data-booking-id");
-        assert!(message.contains("?booking="), "{provider}: {message}");
+        assert!(message.contains("booking="), "{provider}: {message}");
         // A URL that names another provider's booking does not count.
         let errors = read_on_page(&attributes, &[("booking", "9001"), ("provider", "other")]).unwrap_err();
         assert_eq!(named(&errors), ["data-booking-id"], "{provider}");
@@ -828,7 +828,7 @@ fn an_iclosed_booking_to_move_must_be_a_number() {
         "data-booking-id",
     );
     assert!(message.contains("\"abc\""), "{message}");
-    // From a link too: a book widget turned reschedule widget by ?booking=.
+    // From a link too: a book widget turned reschedule widget by booking=.
     let errors = read_on_page(&with(&ICLOSED, &[]), &[("booking", "call-9001")]).unwrap_err();
     assert_eq!(named(&errors), ["data-booking-id"]);
     let read = config(&with(&attributes, &[("data-booking-id", Some("9001"))]));

@@ -3,12 +3,15 @@
 //! [`followable`]: a provider's `redirectUrl`/`confirmationLink` is followed only when it
 //! is `https:` (or `http:` on this machine); `javascript:`, `data:` and the like are
 //! refused (`shared/DESIGN.md` §5). [`reschedule_link`]: the page that moves a booking,
-//! which a widget of that provider reads back. [`calendar_file`]: one RFC 5545 event,
+//! its booking and token in the fragment (out of server logs), which a widget of that
+//! provider reads back, as it still reads links mailed with them in the query. [`calendar_file`]: one RFC 5545 event,
 //! CRLF lines folded at 75 octets, times in UTC.
 
 mod common;
 
-use booking_core::embed::{calendar_file, followable, reschedule_link, Config, Flow, LinkRefused, Provider};
+use booking_core::embed::{
+    calendar_file, followable, fragment_query, link_parameters, reschedule_link, Config, Flow, LinkRefused, Provider,
+};
 use booking_core::time::{parse_timestamp, LocalDateTime, Timestamp};
 use common::ChronoTz;
 
@@ -117,10 +120,10 @@ fn addresses_that_hide_where_they_go_are_refused() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn the_reschedule_link_adds_booking_token_and_provider() {
+fn the_reschedule_link_carries_booking_token_and_provider_in_the_fragment() {
     assert_eq!(
         reschedule_link("https://example.com/book", Provider::Iclosed, "9001", None),
-        "https://example.com/book?booking=9001&provider=iclosed"
+        "https://example.com/book#booking=9001&provider=iclosed"
     );
     assert_eq!(
         reschedule_link(
@@ -129,16 +132,45 @@ fn the_reschedule_link_adds_booking_token_and_provider() {
             "booking_uid_123",
             Some("t0k")
         ),
-        "https://example.com/book?booking=booking_uid_123&token=t0k&provider=calcom"
+        "https://example.com/book#booking=booking_uid_123&token=t0k&provider=calcom"
     );
     assert_eq!(
         reschedule_link("https://example.com/book", Provider::Gohighlevel, "a", None),
-        "https://example.com/book?booking=a&provider=gohighlevel"
+        "https://example.com/book#booking=a&provider=gohighlevel"
     );
     assert_eq!(
         reschedule_link("https://example.com/book", Provider::Meetergo, "a", None),
-        "https://example.com/book?booking=a&provider=meetergo"
+        "https://example.com/book#booking=a&provider=meetergo"
     );
+}
+
+/// Issue 14, finding 8: the token rode in the query, which the page's server logs and
+/// analytics record and `Referer` carries to other sites. Browsers send a fragment to
+/// no one.
+#[test]
+fn bug_the_reschedule_token_is_never_in_the_query() {
+    let token = "v1.0a1b2c3d.1775606400.00112233445566778899aabbccddeeff.\
+                 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    for page in [
+        "https://example.com/book",
+        "https://example.com/book?lang=en",
+        "https://example.com/book?lang=en#widget",
+        "https://example.com/book#/book?step=2",
+    ] {
+        let link = reschedule_link(page, Provider::Calcom, "booking_uid_123", Some(token));
+        let (before_fragment, fragment) = link.split_once('#').expect("a fragment");
+        assert!(
+            !before_fragment.contains("token") && !before_fragment.contains(token),
+            "{link}"
+        );
+        assert!(!before_fragment.contains("booking="), "{link}");
+        assert!(
+            fragment.contains(&format!("token={token}")),
+            "a v1 token needs no escaping: {link}"
+        );
+        // The part a server sees is the page as given.
+        assert_eq!(before_fragment, page.split('#').next().unwrap(), "{link}");
+    }
 }
 
 #[test]
@@ -150,21 +182,22 @@ fn the_reschedule_link_percent_encodes_the_booking_and_token() {
             "uid with/slash&x=1#f",
             Some("a+b/c=d e%"),
         ),
-        "https://example.com/book?booking=uid%20with%2Fslash%26x%3D1%23f&token=a%2Bb%2Fc%3Dd%20e%25&provider=calcom"
+        "https://example.com/book#booking=uid%20with%2Fslash%26x%3D1%23f&token=a%2Bb%2Fc%3Dd%20e%25&provider=calcom"
     );
     // RFC 3986's unreserved characters stay; anything beyond ASCII goes byte by byte.
     assert_eq!(
         reschedule_link("https://example.com/book", Provider::Meetergo, "A-z_0.9~", Some("é")),
-        "https://example.com/book?booking=A-z_0.9~&token=%C3%A9&provider=meetergo"
+        "https://example.com/book#booking=A-z_0.9~&token=%C3%A9&provider=meetergo"
     );
 }
 
 #[test]
-fn the_reschedule_link_keeps_an_existing_query_and_the_fragment_at_the_end() {
+fn the_reschedule_link_keeps_the_query_and_the_page_s_own_fragment_first() {
     assert_eq!(
         reschedule_link("https://example.com/book?lang=en", Provider::Iclosed, "9001", Some("t")),
-        "https://example.com/book?lang=en&booking=9001&token=t&provider=iclosed"
+        "https://example.com/book?lang=en#booking=9001&token=t&provider=iclosed"
     );
+    // An anchor or a fragment route gets the parameters as its query…
     assert_eq!(
         reschedule_link(
             "https://example.com/book?lang=en#widget",
@@ -172,23 +205,31 @@ fn the_reschedule_link_keeps_an_existing_query_and_the_fragment_at_the_end() {
             "9001",
             None
         ),
-        "https://example.com/book?lang=en&booking=9001&provider=iclosed#widget"
+        "https://example.com/book?lang=en#widget?booking=9001&provider=iclosed"
     );
-    // A `?` inside the fragment is not a query.
+    assert_eq!(
+        reschedule_link("https://example.com/app#/book", Provider::Iclosed, "9001", None),
+        "https://example.com/app#/book?booking=9001&provider=iclosed"
+    );
+    // …a fragment with a query or parameters already, more of them.
     assert_eq!(
         reschedule_link("https://example.com/book#step?2", Provider::Iclosed, "9001", None),
-        "https://example.com/book?booking=9001&provider=iclosed#step?2"
+        "https://example.com/book#step?2&booking=9001&provider=iclosed"
+    );
+    assert_eq!(
+        reschedule_link("https://example.com/book#tab=times", Provider::Iclosed, "9001", None),
+        "https://example.com/book#tab=times&booking=9001&provider=iclosed"
+    );
+    // An empty fragment is no fragment.
+    assert_eq!(
+        reschedule_link("https://example.com/book#", Provider::Iclosed, "9001", None),
+        "https://example.com/book#booking=9001&provider=iclosed"
     );
 }
 
-/// The page URL's query as the widget reads it (`URLSearchParams`: `+` is a space,
-/// `%XX` a byte).
-fn decoded_query(link: &str) -> Vec<(String, String)> {
-    let without_fragment = link.split('#').next().unwrap();
-    let query = without_fragment
-        .split_once('?')
-        .map(|(_, query)| query)
-        .unwrap_or_default();
+/// `a=1&b=2` as the widget decodes it (`URLSearchParams`: `+` is a space, `%XX` a byte;
+/// a leading `?` is dropped).
+fn decoded(text: &str) -> Vec<(String, String)> {
     let decode = |text: &str| {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
@@ -207,7 +248,8 @@ fn decoded_query(link: &str) -> Vec<(String, String)> {
         }
         String::from_utf8(out).unwrap()
     };
-    query
+    text.strip_prefix('?')
+        .unwrap_or(text)
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
@@ -217,7 +259,17 @@ fn decoded_query(link: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn read_on_page(attributes: &[(&str, &str)], query: &[(String, String)]) -> Config {
+/// What the widget reads on the page `link` opens: `location.search` and
+/// `location.hash`, decoded, and the reschedule parameters chosen from them.
+fn parameters_on(link: &str) -> Vec<(String, String)> {
+    let (before_fragment, hash) = link.split_once('#').unwrap_or((link, ""));
+    let search = before_fragment.split_once('?').map_or("", |(_, query)| query);
+    let fragment = decoded(fragment_query(hash));
+    let query = decoded(search);
+    link_parameters(fragment, query)
+}
+
+fn read_on_page(attributes: &[(&str, &str)], parameters: &[(String, String)]) -> Config {
     Config::from_attributes(
         |name| {
             attributes
@@ -225,41 +277,96 @@ fn read_on_page(attributes: &[(&str, &str)], query: &[(String, String)]) -> Conf
                 .find(|(key, _)| *key == name)
                 .map(|(_, value)| (*value).to_owned())
         },
-        query,
+        parameters,
     )
-    .unwrap_or_else(|errors| panic!("{attributes:?} on {query:?}: {errors:?}"))
+    .unwrap_or_else(|errors| panic!("{attributes:?} on {parameters:?}: {errors:?}"))
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_fragment_s_parameters_follow_its_first_question_mark_if_any() {
+    assert_eq!(fragment_query("#booking=1&token=t"), "booking=1&token=t");
+    assert_eq!(fragment_query("booking=1"), "booking=1");
+    assert_eq!(fragment_query("#/book?booking=1"), "booking=1");
+    assert_eq!(fragment_query("#widget?booking=1&provider=x"), "booking=1&provider=x");
+    assert_eq!(fragment_query("#step?2&booking=1"), "2&booking=1");
+    assert_eq!(fragment_query(""), "");
+    assert_eq!(fragment_query("#"), "");
+}
+
+#[test]
+fn the_fragment_s_booking_wins_and_an_old_link_s_query_still_counts() {
+    let fragment = pairs(&[("booking", "new"), ("token", "v1.x"), ("provider", "calcom")]);
+    let query = pairs(&[("booking", "old"), ("token", "abc"), ("utm_source", "mail")]);
+    assert_eq!(link_parameters(fragment.clone(), query.clone()), fragment);
+    // Links mailed before: `?booking=…&token=…` with no booking in the fragment.
+    let anchor = pairs(&[("widget", "")]);
+    assert_eq!(link_parameters(anchor, query.clone()), query);
+    assert_eq!(link_parameters(Vec::new(), query.clone()), query);
+    // A fragment's token without its booking is not paired with the query's booking.
+    let token_only = pairs(&[("token", "v1.x")]);
+    assert_eq!(link_parameters(token_only, query.clone()), query);
+    assert!(link_parameters(Vec::new(), Vec::new()).is_empty());
 }
 
 #[test]
 fn a_book_widget_of_that_provider_reads_the_reschedule_link_back() {
     let id = "bk_9.x~Z-1";
     let token = "t0k+/=.";
-    let link = reschedule_link(
+    for page in [
+        "https://example.com/book",
+        "https://example.com/book?lang=en",
         "https://example.com/book?lang=en#widget",
-        Provider::Calcom,
-        id,
-        Some(token),
-    );
-    let query = decoded_query(&link);
-    assert_eq!(query[0], ("lang".to_owned(), "en".to_owned()));
+        "https://example.com/app#/book",
+        "https://example.com/book#step?2",
+        "https://example.com/book#tab=times",
+        // The page a reschedule link opened: its old parameters give way to the new.
+        "https://example.com/book?booking=old&token=old&provider=calcom",
+    ] {
+        let link = reschedule_link(page, Provider::Calcom, id, Some(token));
+        let parameters = parameters_on(&link);
 
-    let calcom = read_on_page(&[("data-provider", "calcom"), ("data-event-type-id", "7")], &query);
-    assert_eq!(calcom.flow, Flow::Reschedule);
-    let booking = calcom.booking.expect("the link names a booking");
-    assert_eq!(booking.id, id);
-    assert_eq!(booking.token.as_deref(), Some(token));
+        let calcom = read_on_page(&[("data-provider", "calcom"), ("data-event-type-id", "7")], &parameters);
+        assert_eq!(calcom.flow, Flow::Reschedule, "{link}");
+        let booking = calcom.booking.expect("the link names a booking");
+        assert_eq!(booking.id, id, "{link}");
+        assert_eq!(booking.token.as_deref(), Some(token), "{link}");
 
-    // Another provider's widget on the same page keeps booking.
+        // Another provider's widget on the same page keeps booking.
+        let iclosed = read_on_page(
+            &[
+                ("data-provider", "iclosed"),
+                ("data-endpoint", "https://relay.example.com/iclosed"),
+                ("data-event-id", "42"),
+            ],
+            &parameters,
+        );
+        assert_eq!(iclosed.flow, Flow::Book, "{link}");
+        assert_eq!(iclosed.booking, None, "{link}");
+    }
+}
+
+#[test]
+fn a_link_mailed_before_the_fragment_still_opens_the_reschedule_form() {
+    let old = "https://example.com/book?lang=en&booking=9001&token=3f9a1c27d4e8b605&provider=iclosed#widget";
+    let parameters = parameters_on(old);
     let iclosed = read_on_page(
         &[
             ("data-provider", "iclosed"),
             ("data-endpoint", "https://relay.example.com/iclosed"),
             ("data-event-id", "42"),
         ],
-        &query,
+        &parameters,
     );
-    assert_eq!(iclosed.flow, Flow::Book);
-    assert_eq!(iclosed.booking, None);
+    assert_eq!(iclosed.flow, Flow::Reschedule);
+    let booking = iclosed.booking.expect("the old link names a booking");
+    assert_eq!(booking.id, "9001");
+    assert_eq!(booking.token.as_deref(), Some("3f9a1c27d4e8b605"));
 }
 
 // ---------------------------------------------------------------------------------------

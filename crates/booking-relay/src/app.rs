@@ -22,7 +22,7 @@ use crate::http::HttpUpstream;
 use crate::idempotency::{fingerprint, IdempotencyStore, MemoryStore, Stored};
 use crate::ops::{Operation, Route};
 use crate::sandbox::{self, Received, Sandbox};
-use crate::token::{self, Tokens};
+use crate::token::{self, Claim, MemoryUsedTokens, Proof, Tokens, UsedTokens};
 
 /// The sandbox's business number for the Cal.com phone call (a fictional 555-01xx one).
 pub const SANDBOX_BUSINESS_NUMBER: &str = "+12025550100";
@@ -57,6 +57,7 @@ pub struct AppState {
     policy: Policy,
     allowed_origins: Vec<String>,
     tokens: Tokens,
+    used_tokens: Box<dyn UsedTokens>,
     upstream: Upstream,
     idempotency: Box<dyn IdempotencyStore>,
     admission: Admission,
@@ -73,7 +74,8 @@ impl AppState {
     /// The sandbox with its host's time read from `clock` (tests fix it).
     pub fn sandbox_with_clock(config: &Config, clock: sandbox::Clock) -> Self {
         let sandbox = Sandbox::new(&config.sandbox.clone().unwrap_or_default(), clock);
-        let mut state = Self::new(config, Tokens::random(), Upstream::Sandbox(Arc::new(sandbox)), false);
+        let tokens = Tokens::random(config.tokens.lifetime());
+        let mut state = Self::new(config, tokens, Upstream::Sandbox(Arc::new(sandbox)), false);
         state
             .policy
             .calcom
@@ -84,7 +86,10 @@ impl AppState {
 
     /// Serve mode: the real providers with `secrets`.
     pub fn serve(config: &Config, secrets: Secrets) -> Result<Self, reqwest::Error> {
-        let tokens = Tokens::new(secrets.token_key.clone());
+        let mut tokens = Tokens::new(secrets.token_key.clone(), config.tokens.lifetime());
+        if let Some(previous) = &secrets.previous_token_key {
+            tokens = tokens.with_previous(previous.clone());
+        }
         let upstream = HttpUpstream::new(config, secrets, config.limits.upstream_timeout())?;
         Ok(Self::new(config, tokens, Upstream::Http(upstream), true))
     }
@@ -97,6 +102,7 @@ impl AppState {
             admission: Admission::new(config, serve),
             allowed_origins: config.allowed_origins.clone(),
             tokens,
+            used_tokens: Box::new(MemoryUsedTokens::default()),
             upstream,
         }
     }
@@ -117,6 +123,12 @@ impl AppState {
     /// The token signer (tests mint tokens with it).
     pub fn tokens(&self) -> &Tokens {
         &self.tokens
+    }
+
+    /// This state with `tokens` as its signer (tests: other keys, a clock they move).
+    pub fn with_tokens(mut self, tokens: Tokens) -> Self {
+        self.tokens = tokens;
+        self
     }
 }
 
@@ -250,6 +262,7 @@ async fn pipeline(
 
     let (mut operation, mut errors) = Operation::parse(route, params, &bytes, &query)?;
     let contact = operation.visitor_contact();
+    let mut proof = None;
     if route.is_reschedule() {
         if let Some(booking) = operation.booking_to_move().filter(|id| !id.is_empty()) {
             let token = parts
@@ -257,9 +270,8 @@ async fn pipeline(
                 .get(token::HEADER)
                 .and_then(|value| value.to_str().ok())
                 .unwrap_or_default();
-            if !state.tokens.verify(route.provider(), &booking, token) {
-                return Err(RelayError::Forbidden);
-            }
+            let checked = state.tokens.check(route.provider(), &booking, token);
+            proof = Some(checked.map_err(|_| RelayError::Forbidden)?);
         }
     }
     operation.apply_policy(&state.policy);
@@ -282,7 +294,7 @@ async fn pipeline(
         .and_then(|value| value.to_str().ok())
         .filter(|key| route.is_write() && !key.is_empty());
     let Some(key) = key else {
-        return Ok((respond(run(state, &operation, received()).await, false), contact));
+        return Ok((respond(run(state, &operation, received(), proof).await, false), contact));
     };
     let slot = state
         .idempotency
@@ -302,7 +314,7 @@ async fn pipeline(
         .answer
         .get_or_init(|| {
             ran_here = true;
-            run(state, &operation, received())
+            run(state, &operation, received(), proof)
         })
         .await
         .clone();
@@ -313,8 +325,16 @@ async fn pipeline(
     Ok((respond(stored, !ran_here), contact))
 }
 
-/// Calls the upstream once, and keeps what the visitor may see.
-async fn run(state: &AppState, operation: &Operation, received: Received) -> Stored {
+/// Calls the upstream once, and keeps what the visitor may see. A reschedule spends its
+/// token here, where a replay of its `Idempotency-Key` does not come (see [`token`]).
+async fn run(state: &AppState, operation: &Operation, received: Received, proof: Option<Proof>) -> Stored {
+    let claim = match proof {
+        Some(proof) => match Claim::new(&*state.used_tokens, proof, state.tokens.now()) {
+            Some(claim) => Some(claim),
+            None => return stored(RelayError::Forbidden),
+        },
+        None => None,
+    };
     if let Some(sandbox) = state.sandbox_upstream() {
         sandbox.record(received);
     }
@@ -327,11 +347,19 @@ async fn run(state: &AppState, operation: &Operation, received: Received) -> Sto
             .map(|booking| state.tokens.issue(route.provider(), &booking));
         Ok::<_, RelayError>(Stored { status, body, token })
     };
-    outcome.await.unwrap_or_else(|error| Stored {
+    let stored = outcome.await.unwrap_or_else(stored);
+    if let Some(claim) = claim.filter(|_| (200..300).contains(&stored.status)) {
+        claim.keep();
+    }
+    stored
+}
+
+fn stored(error: RelayError) -> Stored {
+    Stored {
         status: error.status().as_u16(),
         body: error.body(),
         token: None,
-    })
+    }
 }
 
 fn respond(stored: Stored, replayed: bool) -> Response {

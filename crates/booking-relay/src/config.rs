@@ -26,6 +26,13 @@ pub fn secret_variable(provider: Provider) -> &'static str {
 /// Environment variable of the key that signs reschedule tokens (serve mode).
 pub const TOKEN_KEY_VARIABLE: &str = "RELAY_TOKEN_KEY";
 
+/// Environment variable of the key being rotated out: its tokens are still accepted,
+/// nothing new is signed with it (optional).
+pub const PREVIOUS_TOKEN_KEY_VARIABLE: &str = "RELAY_TOKEN_KEY_PREVIOUS";
+
+/// The shortest token key accepted, in bytes.
+pub const TOKEN_KEY_MIN_LENGTH: usize = 32;
+
 /// The config file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +52,9 @@ pub struct Config {
     /// Limits and timeouts.
     #[serde(default)]
     pub limits: Limits,
+    /// Reschedule tokens.
+    #[serde(default)]
+    pub tokens: TokenSettings,
     /// iClosed; present means configured (serve needs its secret).
     pub iclosed: Option<IclosedPolicy>,
     /// GoHighLevel.
@@ -139,6 +149,31 @@ impl Limits {
     /// [`Limits::idle_timeout_ms`] as a duration.
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_millis(self.idle_timeout_ms)
+    }
+}
+
+/// Reschedule tokens (`[tokens]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokenSettings {
+    /// How long a reschedule link works after it is issued, in days.
+    pub lifetime_days: u64,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self { lifetime_days: 30 }
+    }
+}
+
+impl TokenSettings {
+    /// The longest lifetime accepted, in days: a link that works for years is one that
+    /// leaks for years.
+    pub const MAX_LIFETIME_DAYS: u64 = 366;
+
+    /// [`TokenSettings::lifetime_days`] as a duration.
+    pub fn lifetime(&self) -> Duration {
+        Duration::from_secs(self.lifetime_days * 86_400)
     }
 }
 
@@ -265,6 +300,12 @@ pub enum ConfigError {
          Export a random secret of at least 32 characters (e.g. `openssl rand -hex 32`); it signs reschedule links."
     )]
     MissingTokenKey,
+    /// The previous token key is set but too short.
+    #[error(
+        "the environment variable {PREVIOUS_TOKEN_KEY_VARIABLE} is shorter than 32 characters. \
+         Set it to the exact value {TOKEN_KEY_VARIABLE} had before the rotation, or unset it."
+    )]
+    ShortPreviousTokenKey,
 }
 
 impl Config {
@@ -352,6 +393,14 @@ impl Config {
                     "Remove it to use the default.",
                 ));
             }
+        }
+        let lifetime = self.tokens.lifetime_days;
+        if !(1..=TokenSettings::MAX_LIFETIME_DAYS).contains(&lifetime) {
+            return Err(setting(
+                "tokens.lifetime_days",
+                format!("{lifetime} is not between 1 and {}", TokenSettings::MAX_LIFETIME_DAYS),
+                "Give the days a reschedule link works, like 30, or remove it for the default (30).",
+            ));
         }
         let base_urls = [
             (
@@ -491,6 +540,8 @@ pub struct Secrets {
     pub keys: HashMap<Provider, String>,
     /// Signs reschedule tokens.
     pub token_key: Vec<u8>,
+    /// Verifies tokens of the key being rotated out.
+    pub previous_token_key: Option<Vec<u8>>,
 }
 
 /// Secrets never reach `Debug` output (logs, panics).
@@ -499,6 +550,10 @@ impl std::fmt::Debug for Secrets {
         f.debug_struct("Secrets")
             .field("keys", &self.keys.keys().collect::<Vec<_>>())
             .field("token_key", &"<redacted>")
+            .field(
+                "previous_token_key",
+                &self.previous_token_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -523,11 +578,17 @@ impl Secrets {
             keys.insert(provider, key);
         }
         let token_key = env(TOKEN_KEY_VARIABLE)
-            .filter(|key| key.len() >= 32)
+            .filter(|key| key.len() >= TOKEN_KEY_MIN_LENGTH)
             .ok_or(ConfigError::MissingTokenKey)?;
+        // Empty counts as unset: `RELAY_TOKEN_KEY_PREVIOUS=` is how many deployments clear one.
+        let previous_token_key = match env(PREVIOUS_TOKEN_KEY_VARIABLE).filter(|key| !key.is_empty()) {
+            Some(key) if key.len() < TOKEN_KEY_MIN_LENGTH => return Err(ConfigError::ShortPreviousTokenKey),
+            key => key.map(String::into_bytes),
+        };
         Ok(Self {
             keys,
             token_key: token_key.into_bytes(),
+            previous_token_key,
         })
     }
 }

@@ -17,7 +17,8 @@ pub enum RelayError {
     /// Broken rules, all of them (`422`).
     #[error("{} broken rule(s)", .0.len())]
     Invalid(Vec<FieldError>),
-    /// A reschedule without a valid `Reschedule-Token` (`403`).
+    /// A reschedule without a valid `Reschedule-Token`: missing, forged, for another
+    /// booking, expired, or used already (`403`).
     #[error("missing or invalid reschedule token")]
     Forbidden,
     /// No such booking (`404`).
@@ -100,7 +101,7 @@ impl RelayError {
             Self::Forbidden => one(
                 "Reschedule-Token",
                 "forbidden",
-                "This reschedule link is not valid. Open the link from your confirmation again.",
+                "This reschedule link is not valid (links expire and work once). Open the link from your latest confirmation.",
             ),
             Self::NotFound => one("id", "not_found", "We could not find that booking."),
             Self::NoRoute => one("path", "not_found", "There is no such route."),

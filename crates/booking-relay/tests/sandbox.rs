@@ -152,6 +152,12 @@ impl Relay {
     fn token(&self, provider: Provider, id: &str) -> String {
         self.state.tokens().issue(provider, id)
     }
+
+    /// Whether `token` is a valid token for `id` (tokens are distinct per issue, so
+    /// they are checked, not compared).
+    fn is_token_for(&self, provider: Provider, id: &str, token: &str) -> bool {
+        self.state.tokens().verify(provider, id, token)
+    }
 }
 
 fn build(method: Method, path: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Request<Body> {
@@ -855,7 +861,7 @@ async fn calcom_create_booking_answers_the_documented_shape_and_lists_every_brok
     assert_eq!(booking.status, Some(calcom::BookingStatus::Accepted));
     assert_eq!(booking.attendees.len(), 1);
     assert_eq!(booking.attendees[0].name, "Ada Lovelace");
-    assert_eq!(reply.token(), Some(relay.token(Provider::Calcom, &booking.uid)));
+    assert!(relay.is_token_for(Provider::Calcom, &booking.uid, &reply.expect_token()));
 
     let broken = json!({
         "start": A_NEW_YORK,
@@ -1192,7 +1198,7 @@ async fn iclosed_book_then_reschedule_needs_the_booking_s_own_token() {
     let (other_id, other_token) = book_iclosed(&relay, "2026-03-12T14:00:00Z").await;
     assert_ne!(id, other_id);
     assert_ne!(token, other_token);
-    assert_eq!(token, relay.token(Provider::Iclosed, &id.to_string()));
+    assert!(relay.is_token_for(Provider::Iclosed, &id.to_string(), &token));
 
     let body = iclosed_move(id, B_UTC);
     expect_refused_without_proof(&relay, Method::PUT, ICLOSED_RESCHEDULE, &body, &other_token).await;
@@ -1225,15 +1231,17 @@ async fn iclosed_book_then_reschedule_needs_the_booking_s_own_token() {
     let moved = reply.parse::<iclosed::RescheduleCallResponse>().data.event_call;
     assert_eq!(moved.id, Some(id));
     assert_eq!(moved.date_time_utc.as_deref(), Some(B_UTC));
-    // The reply to a move carries the token again (same booking id, so the same token).
-    assert_eq!(reply.token(), Some(token.clone()));
+    // The reply to a move carries a new token for the booking (a token works once).
+    let new_token = reply.expect_token();
+    assert_ne!(new_token, token);
+    assert!(relay.is_token_for(Provider::Iclosed, &id.to_string(), &new_token));
 
     // The stored call moved: moving it again starts from there and still works.
     let reply = relay
         .call(
             Method::PUT,
             ICLOSED_RESCHEDULE,
-            &[("reschedule-token", &token)],
+            &[("reschedule-token", &new_token)],
             Some(&iclosed_move(id, "2026-03-13T16:30:00Z")),
         )
         .await;
@@ -1261,7 +1269,7 @@ async fn gohighlevel_book_then_reschedule_needs_the_booking_s_own_token_and_free
     let relay = Relay::sandbox();
     let (id, token) = book_ghl(&relay, A_NEW_YORK, A_END_NEW_YORK).await;
     let (_, other_token) = book_ghl(&relay, "2026-03-12T10:00:00-04:00", "2026-03-12T10:30:00-04:00").await;
-    assert_eq!(token, relay.token(Provider::Gohighlevel, &id));
+    assert!(relay.is_token_for(Provider::Gohighlevel, &id, &token));
     let before = ghl_slots(
         &relay,
         "2026-03-09T00:00:00-04:00",
@@ -1319,7 +1327,7 @@ async fn meetergo_book_then_reschedule_needs_the_booking_s_own_token_and_frees_t
     let relay = Relay::sandbox();
     let (id, token) = book_meetergo(&relay, A_NEW_YORK).await;
     let (_, other_token) = book_meetergo(&relay, "2026-03-12T10:00:00-04:00").await;
-    assert_eq!(token, relay.token(Provider::Meetergo, &id));
+    assert!(relay.is_token_for(Provider::Meetergo, &id, &token));
     let before = meetergo_slots(&relay, "2026-03-09", "2026-03-13", NEW_YORK).await;
     assert!(!has(&before, A_NEW_YORK) && has(&before, B_NEW_YORK), "{before:?}");
 
@@ -1380,12 +1388,13 @@ async fn calcom_book_then_reschedule_needs_the_token_and_answers_a_new_uid_with_
     assert_eq!(moved.start.as_deref(), Some(B_UTC));
     let new_token = reply.expect_token();
     assert_ne!(new_token, token);
-    assert_eq!(new_token, relay.token(Provider::Calcom, &moved.uid));
+    assert!(relay.is_token_for(Provider::Calcom, &moved.uid, &new_token));
     let after = calcom_slots(&relay, "2026-03-09", "2026-03-13", NEW_YORK).await;
     assert!(has(&after, A_NEW_YORK), "the old slot is free again: {after:?}");
     assert!(!has(&after, B_NEW_YORK), "the new slot is taken: {after:?}");
 
-    // The old uid is gone; the new one moves with the new token only.
+    // The old token is spent (the old uid is gone too); the new uid moves with the new
+    // token only.
     relay
         .call(
             Method::POST,
@@ -1394,7 +1403,7 @@ async fn calcom_book_then_reschedule_needs_the_token_and_answers_a_new_uid_with_
             Some(&calcom_move("2026-03-13T14:00:00Z")),
         )
         .await
-        .expect_errors(StatusCode::NOT_FOUND, &[("id", "not_found")]);
+        .expect_errors(StatusCode::FORBIDDEN, &[("Reschedule-Token", "forbidden")]);
     let new_path = calcom_reschedule_path(&moved.uid);
     relay
         .call(
@@ -1477,10 +1486,7 @@ async fn gohighlevel_upsert_returns_only_the_contact_id_and_matches_by_email_the
     let appointment: gohighlevel::AppointmentResponse = reply.parse();
     assert_eq!(appointment.contact_id.as_deref(), Some(id.as_str()));
     assert_eq!(appointment.start_time.as_deref(), Some(A_NEW_YORK));
-    assert_eq!(
-        reply.expect_token(),
-        relay.token(Provider::Gohighlevel, &appointment.id)
-    );
+    assert!(relay.is_token_for(Provider::Gohighlevel, &appointment.id, &reply.expect_token()));
 }
 
 // ---------------------------------------------------------------------------------------

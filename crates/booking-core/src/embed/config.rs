@@ -1,5 +1,7 @@
 //! The embed's `data-*` attributes (contract: `DESIGN.md` §2) and the page URL's
-//! `booking`/`token`/`provider` parameters, read into one checked [`Config`].
+//! `booking`/`token`/`provider` parameters (its fragment's, or for links mailed before
+//! tokens left the query, its query's: see [`super::link_parameters`]), read into one
+//! checked [`Config`].
 
 use std::fmt;
 
@@ -152,7 +154,7 @@ pub struct Config {
 /// A mistake in the embed: the attribute to change and how, for the marketer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    /// The attribute (`data-event-id`) or URL parameter (`?booking=`).
+    /// The attribute (`data-event-id`) or URL parameter (`booking=`).
     pub attribute: &'static str,
     /// What is wrong and the fix.
     pub message: String,
@@ -186,8 +188,9 @@ impl Problems {
 
 impl Config {
     /// Reads one embed. `attribute` answers `data-*` names (trimmed, blank is absent);
-    /// `page_query` is the page URL's decoded query, for reschedule links. Every
-    /// mistake is returned, not only the first.
+    /// `page_query` is the page URL's decoded reschedule parameters
+    /// ([`super::link_parameters`] of its fragment and its query). Every mistake is
+    /// returned, not only the first.
     pub fn from_attributes(
         attribute: impl Fn(&str) -> Option<String>,
         page_query: &[(String, String)],
@@ -258,7 +261,7 @@ impl Config {
                 None => problems.push(
                     "data-booking-id",
                     "This form moves an existing booking. Open it from the reschedule link of your confirmation \
-                     (the page address then ends in ?booking=…), or set data-booking-id.",
+                     (the page address then carries booking=…), or set data-booking-id.",
                 ),
                 Some(booking)
                     if provider == Provider::Iclosed
@@ -338,7 +341,7 @@ impl Config {
 }
 
 /// The booking a reschedule moves: `data-booking-id` (with `data-reschedule-token`), or
-/// the page URL's `?booking=` (with `&token=`) when its `provider` names this provider
+/// the page URL's `booking=` (with `token=`) when its `provider` names this provider
 /// or is absent. The call flow moves nothing.
 fn booking_to_move(
     provider: Provider,

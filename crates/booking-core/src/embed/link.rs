@@ -1,6 +1,6 @@
 //! Links the widget follows or writes: a provider's `redirectUrl`/`confirmationLink`
 //! is followed only when it is a web address, and the reschedule link carries the
-//! booking and its token.
+//! booking and its token (in the fragment, out of logs).
 
 use super::config::Provider;
 
@@ -34,30 +34,56 @@ pub fn followable(link: &str) -> Result<&str, LinkRefused> {
 }
 
 /// The page that moves this booking: `page` (the embed's `data-reschedule-url`, or
-/// the current page without its query) with `booking`, `token` and `provider` added,
-/// which a widget of that provider on that page reads.
+/// the current page without its query) with `booking`, `token` and `provider` added
+/// in its fragment, which a widget of that provider on that page reads.
+///
+/// The fragment, not the query: browsers send neither to other sites nor to the
+/// page's own server, so the token stays out of server logs, `Referer` headers and
+/// analytics that record page addresses. A fragment the page had already is kept in
+/// front: a fragment route (`#/book`) gets them as its query (`#/book?booking=…`),
+/// a fragment with parameters one more (`&booking=…`); [`fragment_query`] reads them
+/// back from either.
 pub fn reschedule_link(page: &str, provider: Provider, booking_id: &str, token: Option<&str>) -> String {
-    let (base, fragment) = match page.split_once('#') {
-        Some((base, fragment)) => (base, Some(fragment)),
-        None => (page, None),
-    };
+    let (base, fragment) = page.split_once('#').unwrap_or((page, ""));
     let mut link = base.to_owned();
-    let mut add = |name: &str, value: &str| {
-        link.push(if link.contains('?') { '&' } else { '?' });
-        link.push_str(name);
-        link.push('=');
-        encode_component(&mut link, value);
-    };
-    add("booking", booking_id);
-    if let Some(token) = token {
-        add("token", token);
-    }
-    add("provider", provider.key());
-    if let Some(fragment) = fragment {
-        link.push('#');
+    link.push('#');
+    if !fragment.is_empty() {
         link.push_str(fragment);
+        link.push(if fragment.bytes().any(|b| b == b'?' || b == b'=') {
+            '&'
+        } else {
+            '?'
+        });
     }
+    link.push_str("booking=");
+    encode_component(&mut link, booking_id);
+    if let Some(token) = token {
+        link.push_str("&token=");
+        encode_component(&mut link, token);
+    }
+    link.push_str("&provider=");
+    link.push_str(provider.key());
     link
+}
+
+/// The part of a page URL's fragment (`location.hash`, with or without its `#`) that
+/// holds a reschedule link's parameters: after its first `?` when it has one (a
+/// fragment route, `#/book?booking=…`), else all of it (`#booking=…`).
+pub fn fragment_query(fragment: &str) -> &str {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    fragment.split_once('?').map_or(fragment, |(_, query)| query)
+}
+
+/// The page URL's reschedule parameters, decoded: the fragment's when they name a
+/// `booking` (links written since tokens left the query), else the query's (links
+/// mailed before, `?booking=…&token=…`, keep working). One or the other, never a mix,
+/// so a booking is never paired with another link's token.
+pub fn link_parameters(fragment: Vec<(String, String)>, query: Vec<(String, String)>) -> Vec<(String, String)> {
+    if fragment.iter().any(|(name, _)| name == "booking") {
+        fragment
+    } else {
+        query
+    }
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";

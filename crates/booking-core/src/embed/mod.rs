@@ -18,5 +18,5 @@ pub use config::{
     DEFAULT_TIMEOUT_SECONDS,
 };
 pub use controls::{Control, InputKind};
-pub use link::{followable, reschedule_link, LinkRefused};
+pub use link::{followable, fragment_query, link_parameters, reschedule_link, LinkRefused};
 pub use submit::{check, Failure, Method, Next, Problem, Request, Step, Submission, Success};
