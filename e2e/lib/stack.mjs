@@ -12,6 +12,8 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "dist");
 export const ARTIFACTS = path.join(ROOT, "e2e", "artifacts");
 const RELAY_BIN = process.env.RELAY_BIN ?? path.join(ROOT, "target", "debug", "booking-relay");
+/** The sandbox's host works every day around the clock here (see the file). */
+const SANDBOX_CONFIG = path.join(ROOT, "e2e", "sandbox.toml");
 
 const TYPES = {
   ".js": "text/javascript",
@@ -48,7 +50,7 @@ class Relay {
   /** Starts the sandbox, unless it is running already. */
   async start() {
     if (this.running) return;
-    const child = spawn(RELAY_BIN, ["sandbox", "--addr", `127.0.0.1:${this.port}`], {
+    const child = spawn(RELAY_BIN, ["sandbox", "--addr", `127.0.0.1:${this.port}`, "--config", SANDBOX_CONFIG], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout.on("data", (chunk) => (this.log += chunk));

@@ -74,6 +74,9 @@ fn gohighlevel_appointment_example() {
     let reply: gohighlevel::AppointmentResponse = parse_and_truncate("gohighlevel-appointment");
     assert_eq!(reply.id, "0TkCdp9PfvLeWKYRRvIz");
     assert_eq!(reply.is_recurring, Some(gohighlevel::Flag::Text("true".into())));
+    // Written back (the relay's reply) as the boolean HighLevel's spec types it as.
+    let written = serde_json::to_value(&reply).unwrap();
+    assert_eq!(written["isRecurring"], serde_json::json!(true));
     assert_eq!(
         reply.appointment_status,
         Some(gohighlevel::AppointmentStatusReply::Confirmed)

@@ -233,13 +233,24 @@ pub struct UpdateAppointmentRequest {
 }
 
 /// `isRecurring`: documented as a boolean, shown as the string `"true"` in the example.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Read either way, always written as the boolean the spec types it as (the relay's
+/// reply keeps the spec's types).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum Flag {
     /// `true` / `false`.
     Bool(bool),
     /// `"true"` / `"false"`.
     Text(String),
+}
+
+impl Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(match self {
+            Self::Bool(flag) => *flag,
+            Self::Text(text) => text.eq_ignore_ascii_case("true"),
+        })
+    }
 }
 
 /// Reply to creating or moving an appointment.
