@@ -44,6 +44,18 @@ pub enum RelayError {
     /// The provider failed, could not be reached, or answered something we cannot read (`502`).
     #[error("upstream failure: {0}")]
     Upstream(String),
+    /// A write with this `Idempotency-Key` is still in flight (`409`, retry shortly).
+    #[error("idempotency key in flight")]
+    InProgress,
+    /// A write with this `Idempotency-Key` may or may not have gone through, for good (`502`).
+    #[error("outcome unknown")]
+    OutcomeUnknown,
+    /// No room for another `Idempotency-Key` right now (`503`, retry after the seconds given).
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait.
+        retry_after_seconds: u64,
+    },
 }
 
 impl RelayError {
@@ -63,7 +75,9 @@ impl RelayError {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream(_) | Self::OutcomeUnknown => StatusCode::BAD_GATEWAY,
+            Self::InProgress => StatusCode::CONFLICT,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -97,6 +111,22 @@ impl RelayError {
                 "upstream_error",
                 "The booking service is not available right now. Please try again in a moment.",
             ),
+            Self::InProgress => one(
+                "Idempotency-Key",
+                "in_progress",
+                "A request with this Idempotency-Key is still being handled. Try again in a moment; it will not run twice.",
+            ),
+            Self::OutcomeUnknown => one(
+                "body",
+                "outcome_unknown",
+                "The booking service did not confirm this request, so it may have gone through. \
+                 Check your email before booking again.",
+            ),
+            Self::Busy { .. } => one(
+                "Idempotency-Key",
+                "busy",
+                "The relay is handling too many requests right now. Please try again in a moment.",
+            ),
         }
     }
 }
@@ -104,10 +134,16 @@ impl RelayError {
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_seconds } = self {
+        let retry_after = match self {
+            Self::RateLimited { retry_after_seconds } | Self::Busy { retry_after_seconds } => Some(retry_after_seconds),
+            // A retry waits for the answer itself (up to the upstream timeout): it may come back at once.
+            Self::InProgress => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds.max(1)));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
         response
     }

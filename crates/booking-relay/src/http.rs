@@ -1,6 +1,8 @@
 //! The serve upstream: the real providers over HTTPS, with each provider's auth.
-//! Redirects are not followed; a timeout is `504`; a `5xx` or an unreadable reply is
-//! `502`; a `4xx` that names fields is `422` with those fields.
+//! Redirects are not followed; a timeout is `504`; a `5xx`, an unreadable reply or one
+//! over `limits.upstream_reply_bytes` is `502`; a `4xx` that names fields is `422` with
+//! those fields. Every failure says whether the provider may have acted on the request,
+//! which decides whether its `Idempotency-Key` may run again (see [`crate::idempotency`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -19,6 +21,17 @@ pub struct HttpUpstream {
     client: Client,
     base_urls: HashMap<Provider, String>,
     secrets: Secrets,
+    reply_bytes: usize,
+}
+
+/// A request that got no success, and whether the provider may have acted on it.
+#[derive(Debug)]
+pub struct Failed {
+    /// What the visitor is told.
+    pub error: RelayError,
+    /// `false` only when the provider certainly did nothing: not reached, or it answered
+    /// `3xx`, `4xx` or `503` (nothing done, by the meaning of those statuses).
+    pub may_have_acted: bool,
 }
 
 /// One outgoing request, before the client builds it (tests read it as it is).
@@ -35,7 +48,8 @@ pub struct Outgoing {
 }
 
 impl HttpUpstream {
-    /// An upstream for `config`'s providers with `secrets`, giving up after `timeout`.
+    /// An upstream for `config`'s providers with `secrets`, giving up after `timeout`
+    /// (the hard deadline: how long a visitor waits is the pipeline's business).
     pub fn new(config: &Config, secrets: Secrets, timeout: Duration) -> Result<Self, reqwest::Error> {
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -46,6 +60,7 @@ impl HttpUpstream {
             client,
             base_urls,
             secrets,
+            reply_bytes: config.limits.upstream_reply_bytes,
         })
     }
 
@@ -148,7 +163,7 @@ impl HttpUpstream {
     }
 
     /// Sends `operation`; the provider's 2xx status and reply bytes, or why not.
-    pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), RelayError> {
+    pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), Failed> {
         let outgoing = self.outgoing(operation);
         let mut request = self.client.request(outgoing.method, &outgoing.url);
         for (name, value) in &outgoing.headers {
@@ -157,39 +172,69 @@ impl HttpUpstream {
         if let Some(body) = &outgoing.body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|error| {
-            if error.is_timeout() {
+        let response = request.send().await.map_err(|error| Failed {
+            // Past connecting, the request may have been read even with no answer back.
+            may_have_acted: !error.is_connect(),
+            error: if error.is_timeout() {
                 RelayError::UpstreamTimeout
             } else {
                 RelayError::Upstream("the provider could not be reached".into())
-            }
+            },
         })?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                RelayError::UpstreamTimeout
-            } else {
-                RelayError::Upstream("the provider's reply was cut short".into())
+        let may_have_acted =
+            !(status.is_redirection() || status.is_client_error() || status == StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = read_capped(response, self.reply_bytes)
+            .await
+            .map_err(|error| Failed { error, may_have_acted })?;
+        answer(operation, status, bytes).map_err(|error| Failed { error, may_have_acted })
+    }
+}
+
+/// The reply's body, refused once it is over `cap` bytes: a declared length over it is
+/// not read at all, and a body without one (or longer than it said) stops being read
+/// at the cap.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, RelayError> {
+    let too_large = || RelayError::Upstream("the provider's reply is over limits.upstream_reply_bytes".into());
+    let declared = response.content_length().unwrap_or(0);
+    if declared > cap as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(declared as usize);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > cap {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
             }
-        })?;
-        match status {
-            s if s.is_success() => Ok((s.as_u16(), bytes.to_vec())),
-            StatusCode::NOT_FOUND => Err(RelayError::NotFound),
-            // 401/403: the operator's key is wrong; 408/429: the provider is busy; 3xx: a
-            // moved API; 5xx: an outage. Nothing the visitor can fix, and worth a retry.
-            s if !s.is_client_error()
-                || matches!(
-                    s,
-                    StatusCode::UNAUTHORIZED
-                        | StatusCode::FORBIDDEN
-                        | StatusCode::REQUEST_TIMEOUT
-                        | StatusCode::TOO_MANY_REQUESTS
-                ) =>
-            {
-                Err(RelayError::Upstream(format!("the provider answered {s}")))
-            }
-            _ => Err(refusal(operation, &bytes)),
+            Ok(None) => return Ok(bytes),
+            Err(error) if error.is_timeout() => return Err(RelayError::UpstreamTimeout),
+            Err(_) => return Err(RelayError::Upstream("the provider's reply was cut short".into())),
         }
+    }
+}
+
+/// The provider's answer with `status` and body `bytes`, as the visitor's success or error.
+fn answer(operation: &Operation, status: StatusCode, bytes: Vec<u8>) -> Result<(u16, Vec<u8>), RelayError> {
+    match status {
+        s if s.is_success() => Ok((s.as_u16(), bytes)),
+        StatusCode::NOT_FOUND => Err(RelayError::NotFound),
+        // 401/403: the operator's key is wrong; 408/429: the provider is busy; 3xx: a
+        // moved API; 5xx: an outage. Nothing the visitor can fix, and worth a retry.
+        s if !s.is_client_error()
+            || matches!(
+                s,
+                StatusCode::UNAUTHORIZED
+                    | StatusCode::FORBIDDEN
+                    | StatusCode::REQUEST_TIMEOUT
+                    | StatusCode::TOO_MANY_REQUESTS
+            ) =>
+        {
+            Err(RelayError::Upstream(format!("the provider answered {s}")))
+        }
+        _ => Err(refusal(operation, &bytes)),
     }
 }
 
