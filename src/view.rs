@@ -573,10 +573,12 @@ fn focus_in_widget(form_ref: NodeRef<html::Form>, selector: &str) {
 }
 
 /// A fresh idempotency key: `crypto.randomUUID()` (every browser the wasm runs in
-/// has it on https and localhost pages; elsewhere, a random number's digits).
+/// has it on https and localhost pages; elsewhere, two random numbers' digits, 32 in
+/// all: the relay takes keys of 16 to 255 characters).
 fn new_key() -> String {
+    let digits = || (js_sys::Math::random() * 1e16) as u64;
     web_sys::window()
         .and_then(|window| window.crypto().ok())
         .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| ((js_sys::Math::random() * 1e15) as u64).to_string())
+        .unwrap_or_else(|| format!("{:016}{:016}", digits(), digits()))
 }

@@ -1402,3 +1402,21 @@ fn success_messages_follow_the_state_then_the_flow() {
         "We are calling you"
     );
 }
+
+/// The relay's `Idempotency-Key` answers (issue 14): a retry while the first request is
+/// in flight (`409 in_progress`) is "try again in a moment"; a key whose booking may have
+/// gone through (`502 outcome_unknown`, replayed for good) says to check the email first,
+/// not "try again" (the same form would get the same answer).
+#[test]
+fn idempotency_answers_say_wait_or_check_your_email() {
+    let in_progress = br#"{"errors":[{"field":"Idempotency-Key","code":"in_progress","message":"m"}]}"#;
+    let unknown = br#"{"errors":[{"field":"body","code":"outcome_unknown","message":"m"}]}"#;
+    let timeout = br#"{"errors":[{"field":"body","code":"upstream_timeout","message":"m"}]}"#;
+    let submission = prepared(&embed(CALCOM_BOOK), &ada());
+    let step = submission.first().step;
+    assert_eq!(submission.answer(step, 409, in_progress), Err(Failure::Timeout));
+    assert_eq!(submission.answer(step, 502, unknown), Err(Failure::BadReply));
+    assert_eq!(submission.answer(step, 504, timeout), Err(Failure::Unavailable(504)));
+    assert!(Failure::BadReply.to_string().contains("check your email"));
+    assert!(Failure::Timeout.to_string().contains("not be booked twice"));
+}

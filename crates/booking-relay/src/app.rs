@@ -12,17 +12,19 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, St
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use booking_core::Code;
+use booking_core::{Code, FieldError};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::admission::Admission;
-use crate::config::{Config, Policy, Secrets};
+use crate::config::{Config, Limits, Policy, Secrets};
 use crate::error::RelayError;
-use crate::http::HttpUpstream;
-use crate::idempotency::{fingerprint, IdempotencyStore, MemoryStore, Stored};
+use crate::http::{Failed, HttpUpstream};
+use crate::idempotency::{
+    self, fingerprint, Claim, ClaimError, ClaimId, IdempotencyStore, MemoryStore, Settle, Stored,
+};
 use crate::ops::{Operation, Route};
 use crate::sandbox::{self, Received, Sandbox};
-use crate::token::{self, Claim, MemoryUsedTokens, Proof, Tokens, UsedTokens};
+use crate::token::{self, MemoryUsedTokens, Proof, Tokens, UsedTokens};
 
 /// The sandbox's business number for the Cal.com phone call (a fictional 555-01xx one).
 pub const SANDBOX_BUSINESS_NUMBER: &str = "+12025550100";
@@ -40,12 +42,17 @@ pub enum Upstream {
 }
 
 impl Upstream {
-    async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), RelayError> {
+    async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), Failed> {
         match self {
             Self::Sandbox(sandbox) => {
                 let (status, body) = sandbox.send(operation);
-                let body = serde_json::to_vec(&body).map_err(|error| RelayError::Upstream(error.to_string()))?;
-                crate::answer::interpret(operation, status, body)
+                let body = serde_json::to_vec(&body).map_err(|error| Failed {
+                    error: RelayError::Upstream(error.to_string()),
+                    may_have_acted: true,
+                })?;
+                // The sandbox decides a refusal before it changes anything.
+                let may_have_acted = (200..300).contains(&status);
+                crate::answer::interpret(operation, status, body).map_err(|error| Failed { error, may_have_acted })
             }
             Self::Http(http) => http.send(operation).await,
         }
@@ -55,6 +62,7 @@ impl Upstream {
 /// Everything a request needs.
 pub struct AppState {
     policy: Policy,
+    limits: Limits,
     allowed_origins: Vec<String>,
     tokens: Tokens,
     used_tokens: Box<dyn UsedTokens>,
@@ -90,7 +98,7 @@ impl AppState {
         if let Some(previous) = &secrets.previous_token_key {
             tokens = tokens.with_previous(previous.clone());
         }
-        let upstream = HttpUpstream::new(config, secrets, config.limits.upstream_timeout())?;
+        let upstream = HttpUpstream::new(config, secrets, config.limits.upstream_deadline())?;
         Ok(Self::new(config, tokens, Upstream::Http(upstream), true))
     }
 
@@ -98,9 +106,13 @@ impl AppState {
         let limits = config.limits.clone();
         Self {
             policy: config.policy(),
-            idempotency: Box::new(MemoryStore::new(limits.idempotency_retention())),
+            idempotency: Box::new(MemoryStore::new(
+                limits.idempotency_retention(),
+                limits.idempotency_max_keys,
+            )),
             admission: Admission::new(config, serve),
             allowed_origins: config.allowed_origins.clone(),
+            limits,
             tokens,
             used_tokens: Box::new(MemoryUsedTokens::default()),
             upstream,
@@ -246,13 +258,15 @@ async fn handle(state: Arc<AppState>, route: Route, request: Request<Body>) -> R
 }
 
 async fn pipeline(
-    state: &AppState,
+    state: &Arc<AppState>,
     route: Route,
     request: Request<Body>,
 ) -> Result<(Response, Option<String>), RelayError> {
     let (mut parts, body) = request.into_parts();
     // `admitted.client` is who sent it (behind trusted proxies, who they name).
     let admitted = state.admission.admit(route, &parts)?;
+    // Who a kept answer's `Reschedule-Token` may be replayed to.
+    let client = admitted.client.to_string();
     let params: Vec<String> = RawPathParams::from_request_parts(&mut parts, &())
         .await
         .map(|params| params.iter().map(|(_, value)| value.to_owned()).collect())
@@ -276,6 +290,14 @@ async fn pipeline(
     }
     operation.apply_policy(&state.policy);
     errors.extend(operation.validate());
+    let key = if route.is_write() {
+        idempotency_key(&parts.headers).unwrap_or_else(|problem| {
+            errors.push(problem);
+            None
+        })
+    } else {
+        None
+    };
     if !errors.is_empty() {
         return Err(RelayError::Invalid(errors));
     }
@@ -288,84 +310,196 @@ async fn pipeline(
         headers: recorded_headers(&parts.headers),
         body: serde_json::from_slice(&bytes).unwrap_or_default(),
     };
-    let key = parts
-        .headers
-        .get(IDEMPOTENCY_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .filter(|key| route.is_write() && !key.is_empty());
+    let wait = state.limits.upstream_timeout();
     let Some(key) = key else {
-        return Ok((respond(run(state, &operation, received(), proof).await, false), contact));
+        let (stored, _) = tokio::time::timeout(wait, run(state, &operation, received(), proof, &client))
+            .await
+            .map_err(|_| RelayError::UpstreamTimeout)?;
+        return Ok((respond(stored, false, &client), contact));
     };
-    let slot = state
+    let claim = state
         .idempotency
-        .slot(
-            key,
+        .claim(
+            &key,
             fingerprint(&format!("{} {}?{query}", parts.method, parts.uri.path()), &bytes),
         )
-        .map_err(|_| {
-            RelayError::invalid(
+        .await
+        .map_err(|error| match error {
+            ClaimError::KeyReused => RelayError::invalid(
                 "Idempotency-Key",
                 Code::Conflict,
                 "This request reuses the key of a different request. Send it with a new Idempotency-Key.",
-            )
+            ),
+            ClaimError::Full => RelayError::Busy { retry_after_seconds: 1 },
         })?;
-    let mut ran_here = false;
-    let stored = slot
-        .answer
-        .get_or_init(|| {
-            ran_here = true;
-            run(state, &operation, received(), proof)
-        })
-        .await
-        .clone();
-    // A timeout or an outage is not an answer worth replaying: the retry should try again.
-    if stored.status >= 500 || stored.status == 429 {
-        state.idempotency.release(key, &slot);
+    let response = match claim {
+        Claim::Follower(answer) => match tokio::time::timeout(wait, answer).await {
+            Ok(Some(stored)) => respond(stored, true, &client),
+            // Still in flight (or its request vanished, and the key is free again).
+            _ => return Err(RelayError::InProgress),
+        },
+        Claim::Owner(claim) => {
+            // The call is the key's, not this connection's: it goes on if the visitor
+            // leaves or gets the 504, and the retry finds its answer.
+            let task = tokio::spawn(run_for_key(
+                state.clone(),
+                key,
+                claim,
+                operation,
+                received(),
+                proof,
+                client.clone(),
+            ));
+            match tokio::time::timeout(wait, task).await {
+                Ok(Ok(stored)) => respond(stored, false, &client),
+                Ok(Err(_)) => return Err(RelayError::OutcomeUnknown),
+                Err(_) => return Err(RelayError::UpstreamTimeout),
+            }
+        }
+    };
+    Ok((response, contact))
+}
+
+/// The `Idempotency-Key` of a write: none, one valid key, or what is wrong with it.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, FieldError> {
+    let mut values = headers.get_all(IDEMPOTENCY_HEADER).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(FieldError::new(
+            "Idempotency-Key",
+            Code::TooMany,
+            "Send one Idempotency-Key header, not several.",
+        ));
     }
-    Ok((respond(stored, !ran_here), contact))
+    match idempotency::key_problem(value.as_bytes()) {
+        Some(problem) => Err(problem),
+        // Printable ASCII, checked just above.
+        None => Ok(Some(String::from_utf8_lossy(value.as_bytes()).into_owned())),
+    }
+}
+
+/// Runs a keyed write to its end, within the hard deadline, and settles its key:
+/// kept with its answer, kept as "outcome unknown" when the provider may have acted
+/// without a readable answer, or released when it certainly did nothing.
+async fn run_for_key(
+    state: Arc<AppState>,
+    key: String,
+    claim: ClaimId,
+    operation: Operation,
+    received: Received,
+    proof: Option<Proof>,
+    client: String,
+) -> Stored {
+    let unknown = || Stored {
+        status: RelayError::OutcomeUnknown.status().as_u16(),
+        body: RelayError::OutcomeUnknown.body(),
+        token: None,
+        client: client.clone(),
+    };
+    // Its own task, so that a panic in it still settles the key.
+    let mut work = tokio::spawn({
+        let state = state.clone();
+        let client = client.clone();
+        async move { run(&state, &operation, received, proof, &client).await }
+    });
+    let (stored, settle) = match tokio::time::timeout(state.limits.upstream_deadline(), &mut work).await {
+        Ok(Ok((stored, Ran::Answered))) => (stored, Settle::Keep),
+        Ok(Ok((stored, Ran::DidNothing))) => (stored, Settle::Release),
+        Ok(Ok((_, Ran::MayHaveActed))) | Ok(Err(_)) => (unknown(), Settle::Keep),
+        Err(_) => {
+            work.abort();
+            (unknown(), Settle::Keep)
+        }
+    };
+    state.idempotency.settle(&key, claim, stored.clone(), settle).await;
+    stored
+}
+
+/// How a call to the upstream ended.
+enum Ran {
+    /// With an answer to keep (a success, or nothing else to say).
+    Answered,
+    /// Without an answer, and the provider certainly did nothing.
+    DidNothing,
+    /// Without an answer we can read, and the provider may have acted.
+    MayHaveActed,
 }
 
 /// Calls the upstream once, and keeps what the visitor may see. A reschedule spends its
-/// token here, where a replay of its `Idempotency-Key` does not come (see [`token`]).
-async fn run(state: &AppState, operation: &Operation, received: Received, proof: Option<Proof>) -> Stored {
+/// token here, where a replay of its `Idempotency-Key` does not come (see [`token`]):
+/// kept when the provider moved the booking, given back otherwise (the claim is
+/// released when dropped).
+async fn run(
+    state: &AppState,
+    operation: &Operation,
+    received: Received,
+    proof: Option<Proof>,
+    client: &str,
+) -> (Stored, Ran) {
+    let route = operation.route();
+    let failed = |error: RelayError, ran| {
+        let stored = Stored {
+            status: error.status().as_u16(),
+            body: error.body(),
+            token: None,
+            client: client.to_owned(),
+        };
+        (stored, ran)
+    };
     let claim = match proof {
-        Some(proof) => match Claim::new(&*state.used_tokens, proof, state.tokens.now()) {
+        Some(proof) => match token::Claim::new(&*state.used_tokens, proof, state.tokens.now()) {
             Some(claim) => Some(claim),
-            None => return stored(RelayError::Forbidden),
+            None => return failed(RelayError::Forbidden, Ran::DidNothing),
         },
         None => None,
     };
     if let Some(sandbox) = state.sandbox_upstream() {
         sandbox.record(received);
     }
-    let route = operation.route();
-    let outcome = async {
-        let (status, reply) = state.upstream.send(operation).await?;
-        let (body, booking) = operation.allow_reply(&reply)?;
-        let token = booking
-            .filter(|_| route.issues_token())
-            .map(|booking| state.tokens.issue(route.provider(), &booking));
-        Ok::<_, RelayError>(Stored { status, body, token })
+    let (status, reply) = match state.upstream.send(operation).await {
+        Ok(answer) => answer,
+        Err(Failed { error, may_have_acted }) => {
+            return failed(
+                error,
+                if may_have_acted {
+                    Ran::MayHaveActed
+                } else {
+                    Ran::DidNothing
+                },
+            );
+        }
     };
-    let stored = outcome.await.unwrap_or_else(stored);
-    if let Some(claim) = claim.filter(|_| (200..300).contains(&stored.status)) {
-        claim.keep();
+    match operation.allow_reply(&reply) {
+        Ok((body, booking)) => {
+            let token = booking
+                .filter(|_| route.issues_token())
+                .map(|booking| state.tokens.issue(route.provider(), &booking));
+            let stored = Stored {
+                status,
+                body,
+                token,
+                client: client.to_owned(),
+            };
+            if let Some(claim) = claim {
+                claim.keep();
+            }
+            (stored, Ran::Answered)
+        }
+        // A success we cannot read: the provider did act.
+        Err(error) => failed(error, Ran::MayHaveActed),
     }
-    stored
 }
 
-fn stored(error: RelayError) -> Stored {
-    Stored {
-        status: error.status().as_u16(),
-        body: error.body(),
-        token: None,
-    }
-}
-
-fn respond(stored: Stored, replayed: bool) -> Response {
+/// The answer as the visitor sees it: a replay to another client than the one that
+/// made the request has no `Reschedule-Token` (keys are global; the right to move a
+/// booking is not).
+fn respond(stored: Stored, replayed: bool, client: &str) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut response = (status, Json(stored.body)).into_response();
-    if let Some(token) = stored.token.and_then(|token| HeaderValue::from_str(&token).ok()) {
+    let token = stored.token.filter(|_| stored.client == client);
+    if let Some(token) = token.and_then(|token| HeaderValue::from_str(&token).ok()) {
         response.headers_mut().insert(token::HEADER, token);
     }
     if replayed {

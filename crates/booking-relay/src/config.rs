@@ -77,8 +77,14 @@ pub struct Limits {
     pub requests_per_second: u32,
     /// Requests a client may send at once before the rate applies.
     pub burst: u32,
-    /// How long to wait for a provider, in milliseconds.
+    /// How long a visitor waits for a provider, in milliseconds (then `504`).
     pub upstream_timeout_ms: u64,
+    /// How long a write with an `Idempotency-Key` may go on after its visitor got the
+    /// `504`, in milliseconds: its real answer is kept for the retry. Past it the outcome
+    /// is unknown for good. At least [`Limits::upstream_timeout_ms`].
+    pub upstream_deadline_ms: u64,
+    /// Largest provider reply read, in bytes; a larger one is `502`.
+    pub upstream_reply_bytes: usize,
     /// How long a write's first answer is kept for replays of its `Idempotency-Key`, in hours.
     pub idempotency_retention_hours: u64,
     /// How long a client has to send a request's headers, in milliseconds, counted from
@@ -102,6 +108,8 @@ pub struct Limits {
     /// Cal.com phone calls one site (`Origin`; without one, one client) may ask for per
     /// UTC day (then `429`). Serve mode only.
     pub calls_per_origin_per_day: u32,
+    /// Most `Idempotency-Key`s kept at once; when full, the oldest kept answer is forgotten.
+    pub idempotency_max_keys: usize,
 }
 
 impl Default for Limits {
@@ -111,6 +119,8 @@ impl Default for Limits {
             requests_per_second: 10,
             burst: 40,
             upstream_timeout_ms: 10_000,
+            upstream_deadline_ms: 60_000,
+            upstream_reply_bytes: 2 * 1024 * 1024,
             idempotency_retention_hours: 24,
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 10_000,
@@ -121,6 +131,7 @@ impl Default for Limits {
             global_burst: 2_000,
             calls_per_number_per_day: 3,
             calls_per_origin_per_day: 200,
+            idempotency_max_keys: 100_000,
         }
     }
 }
@@ -129,6 +140,11 @@ impl Limits {
     /// [`Limits::upstream_timeout_ms`] as a duration.
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_millis(self.upstream_timeout_ms)
+    }
+
+    /// [`Limits::upstream_deadline_ms`] as a duration.
+    pub fn upstream_deadline(&self) -> Duration {
+        Duration::from_millis(self.upstream_deadline_ms)
     }
 
     /// [`Limits::idempotency_retention_hours`] as a duration.
@@ -385,6 +401,8 @@ impl Config {
                 "limits.calls_per_origin_per_day",
                 u64::from(limits.calls_per_origin_per_day),
             ),
+            ("limits.upstream_reply_bytes", limits.upstream_reply_bytes as u64),
+            ("limits.idempotency_max_keys", limits.idempotency_max_keys as u64),
         ] {
             if value == 0 {
                 return Err(setting(
@@ -400,6 +418,16 @@ impl Config {
                 "tokens.lifetime_days",
                 format!("{lifetime} is not between 1 and {}", TokenSettings::MAX_LIFETIME_DAYS),
                 "Give the days a reschedule link works, like 30, or remove it for the default (30).",
+            ));
+        }
+        if limits.upstream_deadline_ms < limits.upstream_timeout_ms {
+            return Err(setting(
+                "limits.upstream_deadline_ms",
+                format!(
+                    "is {} ms, shorter than limits.upstream_timeout_ms ({} ms)",
+                    limits.upstream_deadline_ms, limits.upstream_timeout_ms
+                ),
+                "Set it to a few times limits.upstream_timeout_ms (the default is 60000), or remove both.",
             ));
         }
         let base_urls = [

@@ -65,6 +65,18 @@ pub enum RelayError {
     /// The provider failed, could not be reached, or answered something we cannot read (`502`).
     #[error("upstream failure: {0}")]
     Upstream(String),
+    /// A write with this `Idempotency-Key` is still in flight (`409`, retry shortly).
+    #[error("idempotency key in flight")]
+    InProgress,
+    /// A write with this `Idempotency-Key` may or may not have gone through, for good (`502`).
+    #[error("outcome unknown")]
+    OutcomeUnknown,
+    /// No room for another `Idempotency-Key` right now (`503`, retry after the seconds given).
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait.
+        retry_after_seconds: u64,
+    },
 }
 
 impl RelayError {
@@ -88,7 +100,9 @@ impl RelayError {
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream(_) | Self::OutcomeUnknown => StatusCode::BAD_GATEWAY,
+            Self::InProgress => StatusCode::CONFLICT,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -151,6 +165,22 @@ impl RelayError {
                 "upstream_error",
                 "The booking service is not available right now. Please try again in a moment.",
             ),
+            Self::InProgress => one(
+                "Idempotency-Key",
+                "in_progress",
+                "A request with this Idempotency-Key is still being handled. Try again in a moment; it will not run twice.",
+            ),
+            Self::OutcomeUnknown => one(
+                "body",
+                "outcome_unknown",
+                "The booking service did not confirm this request, so it may have gone through. \
+                 Check your email before booking again.",
+            ),
+            Self::Busy { .. } => one(
+                "Idempotency-Key",
+                "busy",
+                "The relay is handling too many requests right now. Please try again in a moment.",
+            ),
         }
     }
 }
@@ -160,10 +190,13 @@ impl IntoResponse for RelayError {
         let mut response = (self.status(), Json(self.body())).into_response();
         let retry_after_seconds = match self {
             Self::RateLimited { retry_after_seconds }
+            | Self::Busy { retry_after_seconds }
             | Self::CallsLimited {
                 retry_after_seconds, ..
             } => Some(retry_after_seconds),
             Self::Overloaded => Some(1),
+            // A retry waits for the answer itself (up to the upstream timeout): it may come back at once.
+            Self::InProgress => Some(1),
             _ => None,
         };
         if let Some(seconds) = retry_after_seconds {

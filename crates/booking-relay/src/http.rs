@@ -1,12 +1,15 @@
 //! The serve upstream: the real providers over HTTPS, with each provider's auth.
-//! Redirects are not followed; a timeout is `504`, a reply that cannot be read `502`;
-//! what the provider's status means is [`crate::answer`]'s.
+//! Redirects are not followed; a timeout is `504`; an unreadable reply or one over
+//! `limits.upstream_reply_bytes` is `502`; what the provider's status means is
+//! [`crate::answer`]'s. Every failure says whether the provider may have acted on the
+//! request, which decides whether its `Idempotency-Key` may run again (see
+//! [`crate::idempotency`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use booking_core::{calcom, gohighlevel, iclosed, meetergo, Code, FieldError};
-use reqwest::{Client, Method};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
 use crate::config::{Config, Secrets};
@@ -19,6 +22,17 @@ pub struct HttpUpstream {
     client: Client,
     base_urls: HashMap<Provider, String>,
     secrets: Secrets,
+    reply_bytes: usize,
+}
+
+/// A request that got no success, and whether the provider may have acted on it.
+#[derive(Debug)]
+pub struct Failed {
+    /// What the visitor is told.
+    pub error: RelayError,
+    /// `false` only when the provider certainly did nothing: not reached, or it answered
+    /// `3xx`, `4xx` or `503` (nothing done, by the meaning of those statuses).
+    pub may_have_acted: bool,
 }
 
 /// One outgoing request, before the client builds it (tests read it as it is).
@@ -35,7 +49,8 @@ pub struct Outgoing {
 }
 
 impl HttpUpstream {
-    /// An upstream for `config`'s providers with `secrets`, giving up after `timeout`.
+    /// An upstream for `config`'s providers with `secrets`, giving up after `timeout`
+    /// (the hard deadline: how long a visitor waits is the pipeline's business).
     pub fn new(config: &Config, secrets: Secrets, timeout: Duration) -> Result<Self, reqwest::Error> {
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -46,6 +61,7 @@ impl HttpUpstream {
             client,
             base_urls,
             secrets,
+            reply_bytes: config.limits.upstream_reply_bytes,
         })
     }
 
@@ -148,7 +164,7 @@ impl HttpUpstream {
     }
 
     /// Sends `operation`; the provider's 2xx status and reply bytes, or why not.
-    pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), RelayError> {
+    pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), Failed> {
         let outgoing = self.outgoing(operation);
         let mut request = self.client.request(outgoing.method, &outgoing.url);
         for (name, value) in &outgoing.headers {
@@ -157,22 +173,47 @@ impl HttpUpstream {
         if let Some(body) = &outgoing.body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|error| {
-            if error.is_timeout() {
+        let response = request.send().await.map_err(|error| Failed {
+            // Past connecting, the request may have been read even with no answer back.
+            may_have_acted: !error.is_connect(),
+            error: if error.is_timeout() {
                 RelayError::UpstreamTimeout
             } else {
                 RelayError::Upstream("the provider could not be reached".into())
-            }
+            },
         })?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                RelayError::UpstreamTimeout
-            } else {
-                RelayError::Upstream("the provider's reply was cut short".into())
+        let may_have_acted =
+            !(status.is_redirection() || status.is_client_error() || status == StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = read_capped(response, self.reply_bytes)
+            .await
+            .map_err(|error| Failed { error, may_have_acted })?;
+        crate::answer::interpret(operation, status.as_u16(), bytes).map_err(|error| Failed { error, may_have_acted })
+    }
+}
+
+/// The reply's body, refused once it is over `cap` bytes: a declared length over it is
+/// not read at all, and a body without one (or longer than it said) stops being read
+/// at the cap.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, RelayError> {
+    let too_large = || RelayError::Upstream("the provider's reply is over limits.upstream_reply_bytes".into());
+    let declared = response.content_length().unwrap_or(0);
+    if declared > cap as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(declared as usize);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if bytes.len() + chunk.len() > cap {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
             }
-        })?;
-        crate::answer::interpret(operation, status.as_u16(), bytes.to_vec())
+            Ok(None) => return Ok(bytes),
+            Err(error) if error.is_timeout() => return Err(RelayError::UpstreamTimeout),
+            Err(_) => return Err(RelayError::Upstream("the provider's reply was cut short".into())),
+        }
     }
 }
 

@@ -1950,7 +1950,10 @@ async fn a_replayed_reschedule_gets_the_first_answer_and_still_needs_its_token()
     let (uid, token) = book_calcom(&relay, A_UTC).await;
     let path = calcom_reschedule_path(&uid);
     let body = calcom_move(B_UTC);
-    let headers = [("reschedule-token", token.as_str()), ("idempotency-key", "move-1")];
+    let headers = [
+        ("reschedule-token", token.as_str()),
+        ("idempotency-key", "move-attempt-0001"),
+    ];
     let first = relay.call(Method::POST, &path, &headers, Some(&body)).await;
     assert!(first.status.is_success(), "{first:?}");
     let second = relay.call(Method::POST, &path, &headers, Some(&body)).await;
@@ -1961,7 +1964,12 @@ async fn a_replayed_reschedule_gets_the_first_answer_and_still_needs_its_token()
     assert_eq!(second.header("idempotent-replayed"), Some("true"));
     // A replay is not a way around the token.
     relay
-        .call(Method::POST, &path, &[("idempotency-key", "move-1")], Some(&body))
+        .call(
+            Method::POST,
+            &path,
+            &[("idempotency-key", "move-attempt-0001")],
+            Some(&body),
+        )
         .await
         .expect_status(StatusCode::FORBIDDEN);
     assert_eq!(relay.received().await.len(), 2, "one booking, one move");
@@ -1979,7 +1987,10 @@ async fn fifty_concurrent_requests_with_one_key_make_one_booking() {
         let request = build(
             Method::POST,
             CALCOM_BOOKINGS,
-            &[("idempotency-key", "double-click"), ("cal-api-version", "2024-08-13")],
+            &[
+                ("idempotency-key", "double-click-attempt"),
+                ("cal-api-version", "2024-08-13"),
+            ],
             Some(body.clone()),
         );
         tasks.spawn(async move {
@@ -2027,7 +2038,7 @@ async fn fifty_concurrent_requests_with_one_key_make_one_booking() {
 #[tokio::test]
 async fn the_same_key_with_another_request_is_a_conflict() {
     let relay = Relay::sandbox();
-    let key = [("idempotency-key", "k-1")];
+    let key = [("idempotency-key", "key-of-attempt-1")];
     relay
         .call(Method::POST, ICLOSED_CALLS, &key, Some(&iclosed_call(A_UTC)))
         .await
@@ -2052,7 +2063,7 @@ async fn the_same_key_with_another_request_is_a_conflict() {
 #[tokio::test]
 async fn a_refused_request_does_not_use_up_its_key() {
     let relay = Relay::sandbox();
-    let key = [("idempotency-key", "k-2")];
+    let key = [("idempotency-key", "key-of-attempt-2")];
     let mut broken = iclosed_call(A_UTC);
     broken["email"] = json!("nope");
     relay
@@ -2069,7 +2080,10 @@ async fn a_refused_request_does_not_use_up_its_key() {
 #[tokio::test]
 async fn reads_ignore_the_idempotency_key() {
     let relay = Relay::sandbox();
-    let key = [("idempotency-key", "shared-key"), ("cal-api-version", "2024-09-04")];
+    let key = [
+        ("idempotency-key", "shared-key-0000001"),
+        ("cal-api-version", "2024-09-04"),
+    ];
     let path = calcom_slots_path("2026-03-10", "2026-03-10", NEW_YORK);
     let first = relay.call(Method::GET, &path, &key, None).await;
     first.expect_status(StatusCode::OK);
@@ -2113,7 +2127,7 @@ async fn the_log_lists_accepted_requests_in_order_as_sent_and_not_refused_ones()
             CALCOM_BOOKINGS,
             &[
                 ("cal-api-version", "2024-08-13"),
-                ("idempotency-key", "log-1"),
+                ("idempotency-key", "log-attempt-000001"),
                 ("authorization", "Bearer cal_live_secret"),
                 ("x-other", "ignored"),
             ],
@@ -2185,7 +2199,7 @@ async fn the_log_lists_accepted_requests_in_order_as_sent_and_not_refused_ones()
     let first = &received[0];
     assert_eq!(first["body"], booking, "the body as sent");
     assert_eq!(first["headers"]["cal-api-version"], json!("2024-08-13"));
-    assert_eq!(first["headers"]["idempotency-key"], json!("log-1"));
+    assert_eq!(first["headers"]["idempotency-key"], json!("log-attempt-000001"));
     let text = first.to_string();
     assert!(
         !text.contains("cal_live_secret"),

@@ -427,6 +427,8 @@ fn limits(upstream_timeout_ms: u64) -> Limits {
         // Some tests place the same phone call many times (audit_connections.rs tests the limits).
         calls_per_number_per_day: 100_000,
         calls_per_origin_per_day: 100_000,
+        // A keyed write goes on after its 504 for this long.
+        upstream_deadline_ms: upstream_timeout_ms * 5,
         ..Limits::default()
     }
 }
@@ -1870,10 +1872,18 @@ async fn provider_429_is_not_blamed_on_the_visitor_nor_kept_for_replay() {
         429,
         json!({ "message": "Too Many Requests", "statusCode": 429 }),
     ));
-    let first = send(&relay.app, case.request_with(&relay, &[("idempotency-key", "key-429")])).await;
+    let first = send(
+        &relay.app,
+        case.request_with(&relay, &[("idempotency-key", "key-429-0000000001")]),
+    )
+    .await;
     first.assert_error_shape("429");
     fake.always(Reply::Json(200, case.canned.clone()));
-    let retry = send(&relay.app, case.request_with(&relay, &[("idempotency-key", "key-429")])).await;
+    let retry = send(
+        &relay.app,
+        case.request_with(&relay, &[("idempotency-key", "key-429-0000000001")]),
+    )
+    .await;
     let upstream_calls = fake.requests().len();
     let mut problems = Vec::new();
     if !(first.status.is_server_error() || first.status == StatusCode::TOO_MANY_REQUESTS) {
@@ -2192,7 +2202,7 @@ async fn fifty_concurrent_requests_with_one_key_make_one_upstream_call() {
     // Another key is another request.
     let other = send(
         &relay.app,
-        case.request_with(&relay, &[("idempotency-key", "another-key")]),
+        case.request_with(&relay, &[("idempotency-key", "another-key-000001")]),
     )
     .await;
     assert_eq!(other.status, StatusCode::OK);
@@ -2213,29 +2223,66 @@ async fn fifty_concurrent_requests_with_one_key_make_one_upstream_call() {
     logs.assert_clean();
 }
 
+/// A key runs again only when the provider certainly did nothing (a `503`, `429`,
+/// `401`/`403`, a redirect, a refusal of the request). When it may have booked (a `500`,
+/// a success we cannot read) the key keeps a final `outcome_unknown` answer: never a
+/// second write with it. (A timeout: see tests/audit_idempotency.rs.)
 #[tokio::test]
-async fn an_upstream_failure_is_not_kept_for_the_key() {
+async fn a_failed_write_s_key_runs_again_only_if_the_provider_certainly_did_nothing() {
     let logs = Logs::capture();
     let fake = Fake::start().await;
-    let mut config = config(&fake.url());
-    config.limits = limits(200);
-    let relay = relay(&config);
+    let relay = relay(&config(&fake.url()));
     let case = iclosed_create();
-    let failures = [
+    let released = [
         Reply::Json(503, json!({ "message": "Service Unavailable" })),
-        Reply::Json(500, json!({ "message": "Internal Server Error" })),
-        Reply::Delayed(Duration::from_secs(1), Box::new(Reply::Json(200, case.canned.clone()))),
+        Reply::Json(429, json!({ "message": "Too Many Requests" })),
+        Reply::Json(401, json!({ "message": "Unauthorized" })),
+        Reply::Json(403, json!({ "message": "Forbidden" })),
+        Reply::Json(400, json!({ "message": ["email must be an email"] })),
+        Reply::Redirect(307, REDIRECT_TARGET),
     ];
-    for (index, failure) in failures.into_iter().enumerate() {
+    let kept = [
+        Reply::Json(500, json!({ "message": "Internal Server Error" })),
+        Reply::Json(502, json!({ "message": "Bad Gateway" })),
+        Reply::Raw(200, b"{\"data\":{\"eventCall\":{\"data\":{\"id\":4242"),
+    ];
+    for (index, failure) in released.into_iter().chain(kept.clone()).enumerate() {
+        let is_kept = index >= 6;
         fake.clear();
-        let key = format!("retry-key-{index}");
+        let key = format!("retry-key-{index:08}");
         fake.always(failure.clone());
         let failed = send(&relay.app, case.request_with(&relay, &[("idempotency-key", &key)])).await;
-        assert!(failed.status.is_server_error(), "{failure:?}: {}", failed.text);
+        assert!(
+            failed.status.is_client_error() || failed.status.is_server_error(),
+            "{failure:?}: {}",
+            failed.text
+        );
+        failed.assert_error_shape(&format!("{failure:?}"));
         assert_eq!(fake.requests().len(), 1);
 
         fake.always(Reply::Json(200, case.canned.clone()));
         let retried = send(&relay.app, case.request_with(&relay, &[("idempotency-key", &key)])).await;
+        if is_kept {
+            assert_eq!(
+                (failed.status, failed.first_code()),
+                (StatusCode::BAD_GATEWAY, "outcome_unknown"),
+                "{failure:?}: {}",
+                failed.text
+            );
+            assert_eq!(
+                (retried.status, &retried.body),
+                (failed.status, &failed.body),
+                "{failure:?}"
+            );
+            assert_eq!(retried.headers.get("idempotent-replayed").unwrap(), "true");
+            assert_eq!(
+                fake.requests().len(),
+                1,
+                "{failure:?}: the provider may have booked: no second write"
+            );
+            continue;
+        }
+        assert_ne!(failed.first_code(), "outcome_unknown", "{failure:?}");
         assert_eq!(
             retried.status,
             StatusCode::OK,

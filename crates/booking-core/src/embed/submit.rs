@@ -113,7 +113,8 @@ impl Success {
 pub enum Failure {
     /// The network failed before an answer (offline, DNS, CORS).
     Offline,
-    /// No answer within `data-timeout`.
+    /// No answer within `data-timeout`, or the relay's `in_progress` (`409`): the same
+    /// request is still being handled.
     Timeout,
     /// The provider refused fields (`400`/`422` with the error shape).
     Rejected(Vec<Problem>),
@@ -127,7 +128,8 @@ pub enum Failure {
     Refused(u16),
     /// A `5xx`.
     Unavailable(u16),
-    /// A `2xx` whose body is not what the provider documents.
+    /// A `2xx` whose body is not what the provider documents, or the relay's
+    /// `outcome_unknown`: the booking may have gone through.
     BadReply,
 }
 
@@ -539,10 +541,11 @@ impl<'a> Submission<'a> {
     }
 
     fn failure(&self, status: u16, body: &[u8]) -> Failure {
-        // Only `field` and `message` are read: a `code` this build does not know must
-        // not lose the message.
+        // Only `field` and `message` are read, and `code` where there is one: a `code`
+        // this build does not know must not lose the message.
         struct ReportedError {
             field: String,
+            code: Option<String>,
             message: String,
         }
         impl FromJson for ReportedError {
@@ -550,13 +553,23 @@ impl<'a> Submission<'a> {
                 let fields = Fields::of(value)?;
                 Some(Self {
                     field: fields.get("field")?,
+                    code: fields.get("code"),
                     message: fields.get("message")?,
                 })
             }
         }
-        let errors = |body| -> Option<Vec<ReportedError>> { Fields::of(&Json::parse(body)?)?.get("errors") };
+        let errors: Option<Vec<ReportedError>> = Json::parse(body).and_then(|body| Fields::of(&body)?.get("errors"));
+        // The relay's answers about an `Idempotency-Key`: the same form sent again
+        // (same key) gets the first request's outcome, never a second booking.
+        match errors.as_ref().and_then(|errors| errors.first()?.code.as_deref()) {
+            // Still in flight: like a slow answer, try again in a moment.
+            Some("in_progress") => return Failure::Timeout,
+            // It may have gone through: the visitor checks their email first.
+            Some("outcome_unknown") => return Failure::BadReply,
+            _ => {}
+        }
         match status {
-            400 | 422 => match errors(body) {
+            400 | 422 => match errors {
                 Some(errors) if !errors.is_empty() => {
                     let shown = Control::for_flow(self.config.provider, self.config.flow);
                     let mut problems: Vec<Problem> = errors
