@@ -59,13 +59,23 @@ pub struct ResponseError {
 /// derive also reads a struct from an array, by position, which no provider accepts
 /// and which would carry fields past any check that looks for them by name.
 pub fn parse_request<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
-    let first = body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first.is_some_and(|b| *b != b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
-        return Err(Rejection::Invalid(FieldError::new(
+    let malformed = || {
+        Rejection::Malformed(FieldError::new(
             "body",
-            Code::Type,
-            "The request must be a JSON object, like {\"email\": \"…\"}.",
-        )));
+            Code::Malformed,
+            "The request could not be read. Please try again.",
+        ))
+    };
+    let first = body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Rejection::Invalid(FieldError::new(
+                "body",
+                Code::Type,
+                "The request must be a JSON object, like {\"email\": \"…\"}.",
+            )),
+            Err(_) => malformed(),
+        });
     }
     deserialize(body).map_err(|(field, error)| match error.classify() {
         Category::Data => Rejection::Invalid(FieldError::new(
@@ -73,11 +83,7 @@ pub fn parse_request<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
             Code::Type,
             "This value has the wrong type.",
         )),
-        Category::Syntax | Category::Eof | Category::Io => Rejection::Malformed(FieldError::new(
-            "body",
-            Code::Malformed,
-            "The request could not be read. Please try again.",
-        )),
+        Category::Syntax | Category::Eof | Category::Io => malformed(),
     })
 }
 
