@@ -729,6 +729,42 @@ async fn a_path_id_that_is_a_dot_segment_is_refused_before_the_provider() {
     assert_eq!(relay.fake.requests().len(), routes.len());
 }
 
+/// The rule lives in booking-core's validators, so the widget refuses such a link too.
+#[test]
+fn the_validators_refuse_dot_segment_ids() {
+    use booking_core::Code;
+    let named = |errors: Vec<booking_core::FieldError>, field: &str| {
+        errors
+            .iter()
+            .any(|error| error.field == field && error.code == Code::Format)
+    };
+    for id in [".", "..", "a/b", "%2e%2e"] {
+        assert!(
+            named(
+                gohighlevel::validate_update_appointment(id, &Default::default()),
+                "eventId"
+            ),
+            "{id}"
+        );
+        assert!(
+            named(gohighlevel::validate_free_slots(id, &Default::default()), "calendarId"),
+            "{id}"
+        );
+        assert!(
+            named(meetergo::validate_reschedule_appointment(id, &Default::default()), "id"),
+            "{id}"
+        );
+        assert!(
+            named(calcom::validate_reschedule_booking(id, &Default::default()), "uid"),
+            "{id}"
+        );
+    }
+    assert!(!named(
+        calcom::validate_reschedule_booking("bk_3xYz-1.2~", &Default::default()),
+        "uid"
+    ));
+}
+
 /// The last line of defence, whatever a validator lets through: the upstream request is
 /// refused rather than built with a segment a URL parser would resolve.
 #[test]
