@@ -55,20 +55,67 @@ pub struct ResponseError {
     pub detail: String,
 }
 
-/// Reads a request body into its wire type.
+/// Reads a request body into its wire type. The body must be a JSON object: serde's
+/// derive also reads a struct from an array, by position, which no provider accepts
+/// and which would carry fields past any check that looks for them by name.
 pub fn parse_request<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rejection> {
+    let malformed = || {
+        Rejection::Malformed(FieldError::new(
+            "body",
+            Code::Malformed,
+            "The request could not be read. Please try again.",
+        ))
+    };
+    let first = body.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Rejection::Invalid(FieldError::new(
+                "body",
+                Code::Type,
+                "The request must be a JSON object, like {\"email\": \"…\"}.",
+            )),
+            Err(_) => malformed(),
+        });
+    }
     deserialize(body).map_err(|(field, error)| match error.classify() {
         Category::Data => Rejection::Invalid(FieldError::new(
             if field.is_empty() { "body".to_owned() } else { field },
             Code::Type,
             "This value has the wrong type.",
         )),
-        Category::Syntax | Category::Eof | Category::Io => Rejection::Malformed(FieldError::new(
-            "body",
-            Code::Malformed,
-            "The request could not be read. Please try again.",
-        )),
+        Category::Syntax | Category::Eof | Category::Io => malformed(),
     })
+}
+
+/// A nested struct of a request (an `attendee`), read from a JSON object only, for the
+/// reason [`parse_request`] gives; `null` is `None`. For `#[serde(default,
+/// deserialize_with = "…")]` on an `Option` field.
+pub(crate) fn object_only<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::de::{value::MapAccessDeserializer, MapAccess, Visitor};
+
+    struct ObjectOnly<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a JSON object")
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+
+    deserializer.deserialize_any(ObjectOnly(std::marker::PhantomData))
 }
 
 /// Reads a provider's reply into its wire type.

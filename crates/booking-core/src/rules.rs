@@ -107,6 +107,14 @@ impl Report {
         self.required(field, value, message) && self.non_empty(field, value, message)
     }
 
+    /// `value` must be present and usable as one segment of the provider's path (see
+    /// [`is_path_segment`]): an id that is `..` would otherwise climb out of the path.
+    pub(crate) fn path_id(&mut self, field: &str, value: &str, message: &str) {
+        if self.required_text(field, Some(value), message) && !is_path_segment(value) {
+            self.push(field, Code::Format, message);
+        }
+    }
+
     /// `value`, when present, may have at most `max` characters (Unicode scalar values,
     /// as JSON Schema's `maxLength` and class-validator's `MaxLength` count them).
     pub(crate) fn max_chars(&mut self, field: &str, value: Option<&str>, max: usize) {
@@ -169,6 +177,16 @@ impl Report {
             );
         }
     }
+}
+
+/// Letters, digits and `-._~`, and not `.` or `..`: safe as one segment of a path. A URL
+/// parser resolves `.` and `..` (also written `%2e`) as dot segments, so an id like that
+/// would send the request to another path of the provider's API.
+pub fn is_path_segment(id: &str) -> bool {
+    !matches!(id, "." | "..")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// Message for a value that is not an email address.

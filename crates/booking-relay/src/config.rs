@@ -249,6 +249,11 @@ pub struct CalcomPolicy {
     pub scheduler_name: Option<String>,
     /// Fixed `templateType`.
     pub template_type: Option<TemplateType>,
+    /// Fixed event type: a booking's and the slots' `eventTypeId` (its slug, user and
+    /// team cleared), and the phone call's `{eventTypeId}`.
+    pub event_type_id: Option<i64>,
+    /// Fixed team of the phone call (`{teamId}`).
+    pub team_id: Option<i64>,
 }
 
 /// What the operator fixed, per provider (empty where nothing is configured).
@@ -489,6 +494,20 @@ impl Config {
                     "must be more than 0".into(),
                     "Remove it to use the default (30).",
                 ));
+            }
+        }
+        if let Some(policy) = &self.calcom {
+            for (name, id) in [
+                ("calcom.event_type_id", policy.event_type_id),
+                ("calcom.team_id", policy.team_id),
+            ] {
+                if id.is_some_and(|id| id < 1) {
+                    return Err(setting(
+                        name,
+                        "must be a positive number".into(),
+                        "Copy the id from Cal.com (the event type's or team's settings page), or remove it.",
+                    ));
+                }
             }
         }
         if let Some(policy) = &self.meetergo {

@@ -65,8 +65,9 @@ impl HttpUpstream {
         })
     }
 
-    /// The request `operation` becomes: URL, method, auth headers and body.
-    pub fn outgoing(&self, operation: &Operation) -> Outgoing {
+    /// The request `operation` becomes: URL, method, auth headers and body; refused when
+    /// a path parameter would not stay one segment of the provider's path.
+    pub fn outgoing(&self, operation: &Operation) -> Result<Outgoing, RelayError> {
         let provider = operation.route().provider();
         let base = &self.base_urls[&provider];
         let key = self.secrets.keys.get(&provider).cloned().unwrap_or_default();
@@ -83,20 +84,20 @@ impl HttpUpstream {
             }
             Operation::GohighlevelUpdateAppointment { event_id, body } => (
                 Method::PUT,
-                gohighlevel::update_appointment_path(&segment(event_id)),
+                gohighlevel::update_appointment_path(&segment("eventId", event_id)?),
                 None,
                 json(body),
             ),
             Operation::GohighlevelFreeSlots { calendar_id, query } => (
                 Method::GET,
-                gohighlevel::free_slots_path(&segment(calendar_id)),
+                gohighlevel::free_slots_path(&segment("calendarId", calendar_id)?),
                 query_string(query),
                 None,
             ),
             Operation::MeetergoCreateBooking(r) => (Method::POST, meetergo::CREATE_BOOKING_PATH.into(), None, json(r)),
             Operation::MeetergoRescheduleAppointment { id, body } => (
                 Method::POST,
-                meetergo::reschedule_appointment_path(&segment(id)),
+                meetergo::reschedule_appointment_path(&segment("id", id)?),
                 None,
                 json(body),
             ),
@@ -109,7 +110,7 @@ impl HttpUpstream {
             Operation::CalcomCreateBooking(r) => (Method::POST, calcom::CREATE_BOOKING_PATH.into(), None, json(r)),
             Operation::CalcomRescheduleBooking { uid, body } => (
                 Method::POST,
-                calcom::reschedule_booking_path(&segment(uid)),
+                calcom::reschedule_booking_path(&segment("uid", uid)?),
                 None,
                 json(body),
             ),
@@ -125,7 +126,10 @@ impl HttpUpstream {
                 }
                 (
                     Method::POST,
-                    calcom::create_phone_call_path(&segment(team_id), &segment(event_type_id)),
+                    calcom::create_phone_call_path(
+                        &segment("teamId", team_id)?,
+                        &segment("eventTypeId", event_type_id)?,
+                    ),
                     None,
                     body,
                 )
@@ -155,17 +159,21 @@ impl HttpUpstream {
             Some(query) if !query.is_empty() => format!("{base}{path}?{query}"),
             _ => format!("{base}{path}"),
         };
-        Outgoing {
+        Ok(Outgoing {
             method,
             url,
             headers,
             body,
-        }
+        })
     }
 
     /// Sends `operation`; the provider's 2xx status and reply bytes, or why not.
     pub async fn send(&self, operation: &Operation) -> Result<(u16, Vec<u8>), Failed> {
-        let outgoing = self.outgoing(operation);
+        // A path that cannot be built went nowhere.
+        let outgoing = self.outgoing(operation).map_err(|error| Failed {
+            error,
+            may_have_acted: false,
+        })?;
         let mut request = self.client.request(outgoing.method, &outgoing.url);
         for (name, value) in &outgoing.headers {
             request = request.header(*name, value);
@@ -217,17 +225,18 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
     }
 }
 
-/// A provider's 4xx as the visitor's `422`: the fields it names that the visitor
-/// sends, each with our own message. The provider's own words are never passed on:
-/// they may quote what the relay added (keys, prompts).
+/// A provider's 4xx as the visitor's `422`: the fields it names that the route has,
+/// each with our own message. The provider's own words are never passed on, not even
+/// as a field name: they may quote what the relay added (keys, prompts), so only names
+/// from [`crate::ops::Route::fields`] go out.
 pub(crate) fn refusal(operation: &Operation, body: &[u8]) -> RelayError {
     let route = operation.route();
-    let relay_supplied = |field: &str| {
-        route.forbidden_fields().contains(&field) || matches!(field, "calApiKey" | "authorization" | "Authorization")
-    };
-    let mut fields = field_names(body);
-    let mut seen = std::collections::HashSet::new();
-    fields.retain(|field| !relay_supplied(field) && seen.insert(field.clone()));
+    let mut fields: Vec<&'static str> = Vec::new();
+    for field in field_names(body).iter().filter_map(|named| route.known_field(named)) {
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
     if fields.is_empty() {
         return RelayError::invalid(
             "body",
@@ -286,11 +295,21 @@ pub fn field_names(body: &[u8]) -> Vec<String> {
     fields
 }
 
-/// A path parameter, percent-encoded so that it stays one segment.
-fn segment(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes())
+/// A path parameter (the wire name `field`), percent-encoded so that it stays one
+/// segment. `.` and `..` are refused, not encoded: a URL parser resolves `%2e%2e` as
+/// `..` too, so no spelling of them stays a segment. (The validators refuse them
+/// first; this holds whatever reaches the upstream.)
+fn segment(field: &str, text: &str) -> Result<String, RelayError> {
+    if matches!(text, "." | "..") {
+        return Err(RelayError::invalid(
+            field,
+            Code::Format,
+            "This value cannot be part of the booking service's address.",
+        ));
+    }
+    Ok(form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
-        .replace('+', "%20")
+        .replace('+', "%20"))
 }
 
 fn query_string(query: &impl serde::Serialize) -> Option<String> {

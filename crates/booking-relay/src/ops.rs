@@ -105,6 +105,23 @@ pub enum Route {
 }
 
 impl Route {
+    /// All thirteen, in the order of the contract's table.
+    pub const ALL: [Route; 13] = [
+        Route::IclosedCreateCall,
+        Route::IclosedRescheduleCall,
+        Route::GohighlevelUpsertContact,
+        Route::GohighlevelCreateAppointment,
+        Route::GohighlevelUpdateAppointment,
+        Route::GohighlevelFreeSlots,
+        Route::MeetergoCreateBooking,
+        Route::MeetergoRescheduleAppointment,
+        Route::MeetergoBookingAvailability,
+        Route::CalcomCreateBooking,
+        Route::CalcomRescheduleBooking,
+        Route::CalcomSlots,
+        Route::CalcomCreatePhoneCall,
+    ];
+
     /// The provider it belongs to.
     pub fn provider(self) -> Provider {
         use Route::*;
@@ -177,26 +194,241 @@ impl Route {
             _ => &[],
         }
     }
+
+    /// Every wire name a request to this route has: path parameters, then the body's or
+    /// the query's fields, dotted for nesting (`attendee.email`). The only names a
+    /// provider's refusal may pass on to the visitor (see [`Route::known_field`]);
+    /// `tests/audit_requests.rs` checks them against the wire types' own.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Route::IclosedCreateCall => &[
+                "dateTime",
+                "timeZone",
+                "contactId",
+                "email",
+                "phoneNumber",
+                "firstName",
+                "lastName",
+                "eventId",
+                "linkPrefix",
+            ],
+            Route::IclosedRescheduleCall => &["id", "dateTime", "timeZone", "rescheduleReason", "notes", "userId"],
+            Route::GohighlevelUpsertContact => &[
+                "locationId",
+                "firstName",
+                "lastName",
+                "name",
+                "email",
+                "phone",
+                "timezone",
+                "companyName",
+                "source",
+            ],
+            Route::GohighlevelCreateAppointment => &[
+                "calendarId",
+                "locationId",
+                "contactId",
+                "startTime",
+                "endTime",
+                "title",
+                "meetingLocationType",
+                "meetingLocationId",
+                "overrideLocationConfig",
+                "appointmentStatus",
+                "assignedUserId",
+                "description",
+                "address",
+                "ignoreDateRange",
+                "toNotify",
+                "ignoreFreeSlotValidation",
+                "rrule",
+            ],
+            Route::GohighlevelUpdateAppointment => &[
+                "eventId",
+                "calendarId",
+                "startTime",
+                "endTime",
+                "title",
+                "meetingLocationType",
+                "meetingLocationId",
+                "overrideLocationConfig",
+                "appointmentStatus",
+                "assignedUserId",
+                "description",
+                "address",
+                "ignoreDateRange",
+                "toNotify",
+                "ignoreFreeSlotValidation",
+                "rrule",
+            ],
+            Route::GohighlevelFreeSlots => &["calendarId", "startDate", "endDate", "timezone", "userId"],
+            Route::MeetergoCreateBooking => &[
+                "attendee",
+                "attendee.email",
+                "attendee.receiveReminders",
+                "attendee.notes",
+                "attendee.firstname",
+                "attendee.lastname",
+                "attendee.fullname",
+                "attendee.bringalongEmails",
+                "attendee.phone",
+                "attendee.language",
+                "attendee.timezone",
+                "attendee.dataPolicyAccepted",
+                "meetingTypeId",
+                "start",
+                "hostIds",
+                "appointmentId",
+                "location",
+                "queueId",
+                "channel",
+                "duration",
+                "routingFormId",
+                "ignoreAvailability",
+                "attendeePendingId",
+                "paymentId",
+                "resourceChannelIds",
+                "oneTimeLinkId",
+                "skipNotifications",
+                "icsTitle",
+                "icsDescription",
+            ],
+            Route::MeetergoRescheduleAppointment => &["id", "start", "ignoreAvailability"],
+            Route::MeetergoBookingAvailability => &["meetingTypeId", "start", "end", "timezone"],
+            Route::CalcomCreateBooking => &[
+                "start",
+                "eventTypeId",
+                "eventTypeSlug",
+                "username",
+                "teamSlug",
+                "organizationSlug",
+                "attendee",
+                "attendee.name",
+                "attendee.email",
+                "attendee.timeZone",
+                "attendee.phoneNumber",
+                "attendee.language",
+                "guests",
+                "metadata",
+                "bookingFieldsResponses",
+                "lengthInMinutes",
+            ],
+            Route::CalcomRescheduleBooking => &["uid", "start", "rescheduledBy", "reschedulingReason"],
+            Route::CalcomSlots => &[
+                "start",
+                "end",
+                "eventTypeId",
+                "eventTypeSlug",
+                "username",
+                "teamSlug",
+                "organizationSlug",
+                "timeZone",
+                "duration",
+                "format",
+                "bookingUidToReschedule",
+            ],
+            Route::CalcomCreatePhoneCall => &[
+                "teamId",
+                "eventTypeId",
+                "yourPhoneNumber",
+                "numberToCall",
+                "calApiKey",
+                "enabled",
+                "templateType",
+                "schedulerName",
+                "guestName",
+                "guestEmail",
+                "guestCompany",
+                "beginMessage",
+                "generalPrompt",
+            ],
+        }
+    }
+
+    /// The field of this route a provider's error names, as one of our own strings: the
+    /// longest dotted prefix of `named` in [`Route::fields`] (`guests.1` is `guests`,
+    /// `metadata.anything` is `metadata`), unless it is a field the visitor may not set.
+    /// Anything else (a header, a key, a made-up name) is `None`: provider text never
+    /// becomes a field name.
+    pub fn known_field(self, named: &str) -> Option<&'static str> {
+        let mut prefix = named;
+        loop {
+            if let Some(field) = self.fields().iter().find(|field| **field == prefix) {
+                return (!self.forbidden_fields().contains(field)).then_some(*field);
+            }
+            prefix = &prefix[..prefix.rfind('.')?];
+        }
+    }
 }
 
 /// Path parameters of the routes that have them, in path order.
 pub type PathParams = Vec<String>;
 
 impl Operation {
-    /// Reads a route's body (JSON) or query string. The forbidden fields the visitor
-    /// sent come back as broken rules, to be reported with every other one.
+    /// Reads a route's body (a JSON object) or query string. The forbidden fields the
+    /// visitor set come back as broken rules, to be reported with every other one.
+    ///
+    /// They are judged on the typed request, the one representation that is forwarded:
+    /// a second, generic parse of the same bytes can disagree with it (an unknown member
+    /// serde skips but a generic parser refuses, like `"_":1e999`, would hide them).
     pub fn parse(
         route: Route,
         params: PathParams,
         body: &[u8],
         query: &str,
     ) -> Result<(Self, Vec<FieldError>), RelayError> {
-        let forbidden = forbidden_sent(route, body);
         match Self::read(route, params, body, query) {
-            Ok(operation) => Ok((operation, forbidden)),
-            Err(RelayError::Invalid(errors)) => Err(RelayError::Invalid(forbidden.into_iter().chain(errors).collect())),
+            Ok(operation) => {
+                let forbidden = forbidden_errors(operation.forbidden_sent());
+                Ok((operation, forbidden))
+            }
+            Err(RelayError::Invalid(errors)) => Err(RelayError::Invalid(
+                forbidden_errors(forbidden_in_refused(route, body))
+                    .into_iter()
+                    .chain(errors)
+                    .collect(),
+            )),
             Err(error) => Err(error),
         }
+    }
+
+    /// The fields of [`Route::forbidden_fields`] this request sets (`null` is not set):
+    /// read from the JSON the request is forwarded as, so that no field can reach the
+    /// provider unseen.
+    pub fn forbidden_sent(&self) -> Vec<&'static str> {
+        let forbidden = self.route().forbidden_fields();
+        if forbidden.is_empty() {
+            return Vec::new();
+        }
+        let Some(Value::Object(sent)) = self.body_json() else {
+            return Vec::new();
+        };
+        forbidden
+            .iter()
+            .copied()
+            .filter(|field| sent.get(*field).is_some_and(|value| !value.is_null()))
+            .collect()
+    }
+
+    /// The JSON body as it is forwarded (before policy and the relay's own fields),
+    /// `None` for a query.
+    fn body_json(&self) -> Option<Value> {
+        let body = match self {
+            Self::IclosedCreateCall(r) => serde_json::to_value(r),
+            Self::IclosedRescheduleCall(r) => serde_json::to_value(r),
+            Self::GohighlevelUpsertContact(r) => serde_json::to_value(r),
+            Self::GohighlevelCreateAppointment(r) => serde_json::to_value(r),
+            Self::GohighlevelUpdateAppointment { body, .. } => serde_json::to_value(body),
+            Self::MeetergoCreateBooking(r) => serde_json::to_value(r),
+            Self::MeetergoRescheduleAppointment { body, .. } => serde_json::to_value(body),
+            Self::CalcomCreateBooking(r) => serde_json::to_value(r),
+            Self::CalcomRescheduleBooking { body, .. } => serde_json::to_value(body),
+            Self::CalcomCreatePhoneCall { body, .. } => serde_json::to_value(body),
+            Self::GohighlevelFreeSlots { .. } | Self::MeetergoBookingAvailability(_) | Self::CalcomSlots(_) => {
+                return None
+            }
+        };
+        body.ok()
     }
 
     fn read(route: Route, params: PathParams, body: &[u8], query: &str) -> Result<Self, RelayError> {
@@ -299,9 +531,41 @@ impl Operation {
             Self::MeetergoBookingAvailability(query) => {
                 fix(&mut query.meeting_type_id, &policy.meetergo.meeting_type_id)
             }
-            Self::CalcomCreateBooking(_) | Self::CalcomRescheduleBooking { .. } | Self::CalcomSlots(_) => {}
-            Self::CalcomCreatePhoneCall { body, .. } => {
+            // A fixed event type is named by id alone: a slug, user or team the visitor
+            // sends could name another one (and Cal.com refuses two ways at once).
+            Self::CalcomCreateBooking(request) => {
+                if let Some(event_type_id) = policy.calcom.event_type_id {
+                    request.event_type_id = Some(event_type_id);
+                    request.event_type_slug = None;
+                    request.username = None;
+                    request.team_slug = None;
+                    request.organization_slug = None;
+                }
+            }
+            Self::CalcomSlots(query) => {
+                if let Some(event_type_id) = policy.calcom.event_type_id {
+                    query.event_type_id = Some(event_type_id);
+                    query.event_type_slug = None;
+                    query.username = None;
+                    query.team_slug = None;
+                    query.organization_slug = None;
+                }
+            }
+            Self::CalcomRescheduleBooking { .. } => {}
+            Self::CalcomCreatePhoneCall {
+                team_id,
+                event_type_id,
+                body,
+            } => {
                 let fixed = &policy.calcom;
+                // The call is made with the operator's key: only on the operator's team
+                // and event type.
+                if let Some(fixed) = fixed.team_id {
+                    *team_id = fixed.to_string();
+                }
+                if let Some(fixed) = fixed.event_type_id {
+                    *event_type_id = fixed.to_string();
+                }
                 fix(&mut body.your_phone_number, &fixed.your_phone_number);
                 fix(&mut body.general_prompt, &fixed.general_prompt);
                 fix(&mut body.begin_message, &fixed.begin_message);
@@ -416,16 +680,26 @@ impl Operation {
     }
 }
 
-/// The forbidden fields present at the top of a JSON body.
-fn forbidden_sent(route: Route, body: &[u8]) -> Vec<FieldError> {
-    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+fn forbidden_errors(fields: Vec<&'static str>) -> Vec<FieldError> {
+    fields
+        .into_iter()
+        .map(|field| FieldError::new(field, Code::Forbidden, "This field cannot be set from a web page."))
+        .collect()
+}
+
+/// The forbidden fields of a body the typed parse refused for a value of the wrong
+/// type, so that the visitor hears of every broken rule at once. Nothing is forwarded
+/// either way: this only adds to a refusal, it never decides what reaches a provider.
+fn forbidden_in_refused(route: Route, body: &[u8]) -> Vec<&'static str> {
+    use std::collections::HashMap;
+    let Ok(members) = serde_json::from_slice::<HashMap<String, Option<serde::de::IgnoredAny>>>(body) else {
         return Vec::new();
     };
     route
         .forbidden_fields()
         .iter()
-        .filter(|field| object.contains_key(**field))
-        .map(|field| FieldError::new(*field, Code::Forbidden, "This field cannot be set from a web page."))
+        .copied()
+        .filter(|field| matches!(members.get(*field), Some(Some(_))))
         .collect()
 }
 

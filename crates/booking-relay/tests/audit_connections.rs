@@ -102,6 +102,7 @@ fn serve_config(base: &str, limits: Limits) -> Config {
             begin_message: Some("Operator hello".into()),
             scheduler_name: Some("Acme Scheduler".into()),
             template_type: Some(TemplateType::CustomTemplate),
+            ..CalcomPolicy::default()
         }),
         ..Config::default()
     }

@@ -102,9 +102,9 @@ pub fn validate_create_booking(request: &CreateBookingRequest, zones: &impl Zone
 /// Every broken rule of a `POST /v2/bookings/{uid}/reschedule` body.
 pub fn validate_reschedule_booking(uid: &str, request: &RescheduleBookingRequest) -> Vec<FieldError> {
     let mut report = Report::default();
-    report.required_text(
+    report.path_id(
         "uid",
-        Some(uid),
+        uid,
         "This link does not say which booking to move. Open the link from your confirmation again.",
     );
     utc_start(&mut report, request.start.as_deref());

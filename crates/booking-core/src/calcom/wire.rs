@@ -156,7 +156,11 @@ pub struct CreateBookingRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_slug: Option<String>,
     /// Who books.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::json::object_only",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attendee: Option<Attendee>,
     /// Guests' emails.
     #[serde(skip_serializing_if = "Option::is_none")]

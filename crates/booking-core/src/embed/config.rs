@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::rules::Listed;
+use crate::rules::{is_path_segment, Listed};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
 
 /// Where Cal.com answers when `data-endpoint` is left out: its public booking routes
@@ -371,14 +371,6 @@ fn booking_to_move(
         id,
         token: param("token"),
     })
-}
-
-/// Letters, digits and `-._~`, and not `.` or `..`: safe as one segment of a path.
-fn is_path_segment(id: &str) -> bool {
-    !matches!(id, "." | "..")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 /// `data-endpoint`: an absolute `https://` (or `http://`) address with no query or

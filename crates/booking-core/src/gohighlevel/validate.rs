@@ -64,9 +64,9 @@ pub fn validate_create_appointment(request: &CreateAppointmentRequest) -> Vec<Fi
 #[inline(always)]
 pub fn validate_update_appointment(event_id: &str, request: &UpdateAppointmentRequest) -> Vec<FieldError> {
     let mut report = Report::default();
-    report.required_text(
+    report.path_id(
         "eventId",
-        Some(event_id),
+        event_id,
         "This link does not say which appointment to move. Open the link from your confirmation again.",
     );
     report.non_empty("calendarId", request.calendar_id.as_deref(), SITE_OWNER);
@@ -87,7 +87,7 @@ pub fn validate_update_appointment(event_id: &str, request: &UpdateAppointmentRe
 /// Every broken rule of a `GET /calendars/{calendarId}/free-slots` query.
 pub fn validate_free_slots(calendar_id: &str, query: &FreeSlotsQuery) -> Vec<FieldError> {
     let mut report = Report::default();
-    report.required_text("calendarId", Some(calendar_id), SITE_OWNER);
+    report.path_id("calendarId", calendar_id, SITE_OWNER);
     let start = query.start_date;
     let end = query.end_date;
     report.required("startDate", start.as_ref(), "Choose the first day to show.");

@@ -62,9 +62,9 @@ pub fn validate_create_booking(request: &CreateBookingRequest) -> Vec<FieldError
 /// Every broken rule of a `POST /v4/appointment/{id}/reschedule` body.
 pub fn validate_reschedule_appointment(id: &str, request: &RescheduleAppointmentRequest) -> Vec<FieldError> {
     let mut report = Report::default();
-    report.required_text(
+    report.path_id(
         "id",
-        Some(id),
+        id,
         "This link does not say which appointment to move. Open the link from your confirmation again.",
     );
     report.required("start", request.start.as_deref(), "Choose a date and time.");

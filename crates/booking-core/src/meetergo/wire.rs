@@ -59,7 +59,11 @@ listed_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct CreateBookingRequest {
     /// Who books.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::json::object_only",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attendee: Option<Attendee>,
     /// The meeting type.
     #[serde(skip_serializing_if = "Option::is_none")]
