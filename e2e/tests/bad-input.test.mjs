@@ -234,7 +234,8 @@ async function bookDirect(provider) {
 
 async function openReschedule(provider) {
   const booking = await bookDirect(provider);
-  assert.match(booking.token, /^[0-9a-f]{64}$/);
+  // Versioned: v1.<key id>.<expiry>.<nonce>.<mac> (crates/booking-relay/src/token.rs).
+  assert.match(booking.token, /^v1\.[0-9a-f]{8}\.\d+\.[0-9a-f]{32}\.[0-9a-f]{64}$/);
   const opened = await openWidget(provider, "reschedule", {
     "data-booking-id": booking.id,
     "data-reschedule-token": booking.token,
