@@ -1001,75 +1001,18 @@ fn bad_connection_and_proxy_settings_are_refused_naming_them() {
         };
         assert!(config.check().is_ok(), "{fine}");
     }
-    let zero = |limits: Limits| Config {
-        limits,
-        ..Config::default()
-    };
-    for (name, config) in [
-        (
-            "header_read_timeout_ms",
-            zero(Limits {
-                header_read_timeout_ms: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "body_read_timeout_ms",
-            zero(Limits {
-                body_read_timeout_ms: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "idle_timeout_ms",
-            zero(Limits {
-                idle_timeout_ms: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "max_connections",
-            zero(Limits {
-                max_connections: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "max_in_flight",
-            zero(Limits {
-                max_in_flight: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "global_requests_per_second",
-            zero(Limits {
-                global_requests_per_second: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "global_burst",
-            zero(Limits {
-                global_burst: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "calls_per_number_per_day",
-            zero(Limits {
-                calls_per_number_per_day: 0,
-                ..Limits::default()
-            }),
-        ),
-        (
-            "calls_per_origin_per_day",
-            zero(Limits {
-                calls_per_origin_per_day: 0,
-                ..Limits::default()
-            }),
-        ),
+    for name in [
+        "header_read_timeout_ms",
+        "body_read_timeout_ms",
+        "idle_timeout_ms",
+        "max_connections",
+        "max_in_flight",
+        "global_requests_per_second",
+        "global_burst",
+        "calls_per_number_per_day",
+        "calls_per_origin_per_day",
     ] {
+        let config: Config = toml::from_str(&format!("[limits]\n{name} = 0\n")).unwrap();
         let message = config.check().expect_err(name).to_string();
         assert!(message.contains(&format!("limits.{name}")), "{message}");
     }
