@@ -58,7 +58,7 @@ fn slot_refusal(route: Route, body: &[u8]) -> Option<RelayError> {
     let message = if text.contains("in the past") {
         "This time has already passed. Please choose a later time."
     } else {
-        "This time is no longer available. Please choose another time."
+        "The host is not free at this time. Please choose another time."
     };
     Some(RelayError::Invalid(vec![FieldError::new(
         field,
