@@ -355,6 +355,47 @@ async fn a_body_stream_that_never_ends_is_408_in_process_too() {
     answer.assert_error(StatusCode::REQUEST_TIMEOUT, "body");
 }
 
+/// Regression (found in review): the in-flight place was taken before the body was
+/// read, so requests whose bodies never finish held every place for the body timeout,
+/// and every other visitor got `503`.
+#[tokio::test]
+async fn bodies_still_arriving_hold_no_in_flight_place() {
+    struct Endless;
+    impl axum::body::HttpBody for Endless {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Pending
+        }
+    }
+    let app = booking_relay::app(sandbox_state(Limits {
+        max_in_flight: 2,
+        body_read_timeout_ms: 60_000,
+        ..roomy()
+    }));
+    let stalled: Vec<_> = (0..4)
+        .map(|_| {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri("/iclosed/v1/eventCalls")
+                .header("content-type", "application/json")
+                .body(Body::new(Endless))
+                .unwrap();
+            let app = app.clone();
+            tokio::spawn(async move { send(&app, request).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let answer = timeout(PATIENCE, send(&app, read())).await.expect("an answer");
+    assert_ne!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{answer:?}");
+    for request in stalled {
+        request.abort();
+    }
+}
+
 /// A connection on which nothing moves is closed after the idle timeout, whether it
 /// never sent a byte or went quiet after an answer; a slow provider is not a quiet client.
 #[tokio::test]
@@ -631,6 +672,26 @@ async fn calls_to_one_number_are_limited_per_day() {
     )
     .await;
     assert_eq!(another.status, StatusCode::OK, "{another:?}");
+}
+
+/// Regression (found in review): a retry with the same `Idempotency-Key` was charged
+/// again, so the visitor's retry got `429` instead of the call it had placed.
+#[tokio::test]
+async fn a_retried_call_with_its_key_is_charged_once() {
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
+    let app = booking_relay::app(serve_state(&serve_config(
+        &base,
+        Limits {
+            calls_per_number_per_day: 1,
+            ..roomy()
+        },
+    )));
+    let key = [("origin", ALLOWED_ORIGIN), ("idempotency-key", "call-attempt-0001")];
+    let first = send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &key)).await;
+    assert_eq!(first.status, StatusCode::OK, "{first:?}");
+    let retry = send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &key)).await;
+    assert_eq!(retry.status, StatusCode::OK, "the replay, not a 429: {retry:?}");
+    assert_eq!(fake.calls(), 1);
 }
 
 #[tokio::test]

@@ -2333,6 +2333,16 @@ async fn numbers_a_visitor_sends_never_overflow_the_sandbox() {
         ))
         .await;
     assert!(far.status.is_success() || far.status.is_client_error(), "{far:?}");
+    // Regression: a range near chrono's last date panicked (no answer at all).
+    let farther = relay
+        .get(&format!(
+            "/gohighlevel/calendars/calendar-1/free-slots?startDate=8210266876799000&endDate=8210267135999000&timezone={NEW_YORK}"
+        ))
+        .await;
+    assert!(
+        farther.status.is_success() || farther.status.is_client_error(),
+        "{farther:?}"
+    );
     // The sandbox still answers.
     book_calcom(&relay, B_UTC).await;
 }
