@@ -20,14 +20,13 @@ use crate::config::{Config, Limits};
 use crate::error::RelayError;
 use crate::ops::{Operation, Route};
 
-/// A request let in: who sent it, and its place among the requests in flight.
-#[derive(Debug)]
+/// A request let in: who sent it, and from which page.
+#[derive(Debug, Clone)]
 pub struct Admitted {
     /// Who sent it.
     pub client: Client,
     /// The request's `Origin`, when it sent one.
     pub origin: Option<String>,
-    _in_flight: OwnedSemaphorePermit,
 }
 
 /// The checks of one relay, built from its config.
@@ -66,7 +65,8 @@ impl Admission {
 
     /// Lets a request in, or says why not, cheapest check first: the client's rate
     /// (`429`), the global ceiling (`429`), a write's `Origin` (`403`, serve mode) and
-    /// `Content-Type` (`415`), the in-flight cap (`503`).
+    /// `Content-Type` (`415`). The in-flight cap comes once the body is read
+    /// ([`Admission::answering`]).
     pub fn admit(&self, route: Route, parts: &Parts) -> Result<Admitted, RelayError> {
         let peer = parts
             .extensions
@@ -99,19 +99,22 @@ impl Admission {
                 return Err(RelayError::UnsupportedMediaType);
             }
         }
-        let in_flight = self
-            .in_flight
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| RelayError::Overloaded)?;
         Ok(Admitted {
             client,
             origin: origins
                 .first()
                 .and_then(|origin| std::str::from_utf8(origin).ok())
                 .map(str::to_owned),
-            _in_flight: in_flight,
         })
+    }
+
+    /// One of the `max_in_flight` places for a request being answered (`503` when none
+    /// is free), held until the returned permit drops.
+    pub fn answering(&self) -> Result<OwnedSemaphorePermit, RelayError> {
+        self.in_flight
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| RelayError::Overloaded)
     }
 
     /// Reads the whole body within `limits.body_read_timeout_ms` (`408`) and

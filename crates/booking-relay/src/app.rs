@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use booking_core::{Code, FieldError};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
-use crate::admission::Admission;
+use crate::admission::{Admission, Admitted};
 use crate::config::{Config, Limits, Policy, Secrets};
 use crate::error::RelayError;
 use crate::http::{Failed, HttpUpstream};
@@ -272,6 +272,9 @@ async fn pipeline(
         .map(|params| params.iter().map(|(_, value)| value.to_owned()).collect())
         .unwrap_or_default();
     let bytes = state.admission.read_body(body).await?;
+    // Taken only now: a body still on its way holds no place (the body timeout and
+    // `max_connections` bound those), so slow senders cannot crowd out the rest.
+    let _answering = state.admission.answering()?;
     let query = parts.uri.query().unwrap_or_default().to_owned();
 
     let (mut operation, mut errors) = Operation::parse(route, params, &bytes, &query)?;
@@ -301,7 +304,6 @@ async fn pipeline(
     if !errors.is_empty() {
         return Err(RelayError::Invalid(errors));
     }
-    state.admission.limit_calls(&operation, &admitted)?;
 
     let received = || Received {
         method: parts.method.to_string(),
@@ -312,9 +314,22 @@ async fn pipeline(
     };
     let wait = state.limits.upstream_timeout();
     let Some(key) = key else {
-        let (stored, _) = tokio::time::timeout(wait, run(state, &operation, received(), proof, &client))
-            .await
-            .map_err(|_| RelayError::UpstreamTimeout)?;
+        let stored = if route.is_write() {
+            // A write runs to its end even when its visitor leaves or gets the 504: a
+            // reschedule token it spends stays spent if the provider moved the booking.
+            let task = spawn_run(state, operation, received(), proof, admitted);
+            match tokio::time::timeout(wait, task).await {
+                Ok(Ok((stored, _))) => stored,
+                Ok(Err(_)) => return Err(RelayError::OutcomeUnknown),
+                Err(_) => return Err(RelayError::UpstreamTimeout),
+            }
+        } else {
+            let reading = run(state, &operation, received(), proof, &admitted);
+            tokio::time::timeout(wait, reading)
+                .await
+                .map_err(|_| RelayError::UpstreamTimeout)?
+                .0
+        };
         return Ok((respond(stored, false, &client), contact));
     };
     let claim = state
@@ -348,7 +363,7 @@ async fn pipeline(
                 operation,
                 received(),
                 proof,
-                client.clone(),
+                admitted,
             ));
             match tokio::time::timeout(wait, task).await {
                 Ok(Ok(stored)) => respond(stored, false, &client),
@@ -390,20 +405,18 @@ async fn run_for_key(
     operation: Operation,
     received: Received,
     proof: Option<Proof>,
-    client: String,
+    admitted: Admitted,
 ) -> Stored {
+    let client = admitted.client.to_string();
     let unknown = || Stored {
         status: RelayError::OutcomeUnknown.status().as_u16(),
         body: RelayError::OutcomeUnknown.body(),
         token: None,
         client: client.clone(),
+        retry_after: None,
     };
     // Its own task, so that a panic in it still settles the key.
-    let mut work = tokio::spawn({
-        let state = state.clone();
-        let client = client.clone();
-        async move { run(&state, &operation, received, proof, &client).await }
-    });
+    let mut work = spawn_run(&state, operation, received, proof, admitted);
     let (stored, settle) = match tokio::time::timeout(state.limits.upstream_deadline(), &mut work).await {
         Ok(Ok((stored, Ran::Answered))) => (stored, Settle::Keep),
         Ok(Ok((stored, Ran::DidNothing))) => (stored, Settle::Release),
@@ -417,6 +430,19 @@ async fn run_for_key(
     stored
 }
 
+/// [`run`] as a task of its own: it goes on whatever happens to the connection that
+/// asked, and a panic in it ends only it.
+fn spawn_run(
+    state: &Arc<AppState>,
+    operation: Operation,
+    received: Received,
+    proof: Option<Proof>,
+    admitted: Admitted,
+) -> tokio::task::JoinHandle<(Stored, Ran)> {
+    let state = state.clone();
+    tokio::spawn(async move { run(&state, &operation, received, proof, &admitted).await })
+}
+
 /// How a call to the upstream ended.
 enum Ran {
     /// With an answer to keep (a success, or nothing else to say).
@@ -428,15 +454,16 @@ enum Ran {
 }
 
 /// Calls the upstream once, and keeps what the visitor may see. A reschedule spends its
-/// token here, where a replay of its `Idempotency-Key` does not come (see [`token`]):
-/// kept when the provider moved the booking, given back otherwise (the claim is
-/// released when dropped).
+/// token here, and a phone call its daily allowance, where a replay of the request's
+/// `Idempotency-Key` does not come (see [`token`]). The token stays spent when the
+/// provider moved the booking or may have (no answer to read); otherwise the claim is
+/// given back as it drops.
 async fn run(
     state: &AppState,
     operation: &Operation,
     received: Received,
     proof: Option<Proof>,
-    client: &str,
+    admitted: &Admitted,
 ) -> (Stored, Ran) {
     let route = operation.route();
     let failed = |error: RelayError, ran| {
@@ -444,7 +471,8 @@ async fn run(
             status: error.status().as_u16(),
             body: error.body(),
             token: None,
-            client: client.to_owned(),
+            client: admitted.client.to_string(),
+            retry_after: error.retry_after(),
         };
         (stored, ran)
     };
@@ -455,22 +483,26 @@ async fn run(
         },
         None => None,
     };
+    if let Err(limited) = state.admission.limit_calls(operation, admitted) {
+        return failed(limited, Ran::DidNothing);
+    }
     if let Some(sandbox) = state.sandbox_upstream() {
         sandbox.record(received);
     }
-    let (status, reply) = match state.upstream.send(operation).await {
-        Ok(answer) => answer,
-        Err(Failed { error, may_have_acted }) => {
-            return failed(
-                error,
-                if may_have_acted {
-                    Ran::MayHaveActed
-                } else {
-                    Ran::DidNothing
-                },
-            );
+    let acted = |claim: Option<token::Claim>| {
+        if let Some(claim) = claim {
+            claim.keep();
         }
     };
+    let (status, reply) = match state.upstream.send(operation).await {
+        Ok(answer) => answer,
+        Err(Failed { error, may_have_acted }) if may_have_acted => {
+            acted(claim);
+            return failed(error, Ran::MayHaveActed);
+        }
+        Err(Failed { error, .. }) => return failed(error, Ran::DidNothing),
+    };
+    acted(claim);
     match operation.allow_reply(&reply) {
         Ok((body, booking)) => {
             let token = booking
@@ -480,11 +512,9 @@ async fn run(
                 status,
                 body,
                 token,
-                client: client.to_owned(),
+                client: admitted.client.to_string(),
+                retry_after: None,
             };
-            if let Some(claim) = claim {
-                claim.keep();
-            }
             (stored, Ran::Answered)
         }
         // A success we cannot read: the provider did act.
@@ -501,6 +531,11 @@ fn respond(stored: Stored, replayed: bool, client: &str) -> Response {
     let token = stored.token.filter(|_| stored.client == client);
     if let Some(token) = token.and_then(|token| HeaderValue::from_str(&token).ok()) {
         response.headers_mut().insert(token::HEADER, token);
+    }
+    if let Some(seconds) = stored.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     if replayed {
         response

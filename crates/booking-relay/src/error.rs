@@ -185,24 +185,30 @@ impl RelayError {
     }
 }
 
-impl IntoResponse for RelayError {
-    fn into_response(self) -> Response {
-        let mut response = (self.status(), Json(self.body())).into_response();
-        let retry_after_seconds = match self {
+impl RelayError {
+    /// The seconds this refusal asks the client to wait (`Retry-After`), at least 1.
+    pub fn retry_after(&self) -> Option<u64> {
+        let seconds = match self {
             Self::RateLimited { retry_after_seconds }
             | Self::Busy { retry_after_seconds }
             | Self::CallsLimited {
                 retry_after_seconds, ..
-            } => Some(retry_after_seconds),
-            Self::Overloaded => Some(1),
+            } => *retry_after_seconds,
             // A retry waits for the answer itself (up to the upstream timeout): it may come back at once.
-            Self::InProgress => Some(1),
-            _ => None,
+            Self::Overloaded | Self::InProgress => 1,
+            _ => return None,
         };
-        if let Some(seconds) = retry_after_seconds {
+        Some(seconds.max(1))
+    }
+}
+
+impl IntoResponse for RelayError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let Some(seconds) = self.retry_after() {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -81,6 +81,8 @@ pub struct Stored {
     pub token: Option<String>,
     /// The client that made the request (a replay to another one gets no token).
     pub client: String,
+    /// Seconds a refusal asks the client to wait (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// What becomes of a claimed key once its request has an answer.
@@ -328,6 +330,7 @@ mod tests {
             body: serde_json::json!({ "status": status }),
             token: None,
             client: "198.51.100.7".into(),
+            retry_after: None,
         }
     }
 

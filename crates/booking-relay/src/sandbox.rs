@@ -28,6 +28,9 @@ const MAX_MINUTES: i64 = 24 * 60;
 /// Longest range one availability answer covers, in days.
 const MAX_DAYS: i64 = 62;
 const DAY_SECONDS: i64 = 86_400;
+/// The instants a four-digit year can name, 0000-01-01 to 9999-12-31 (UTC): a visitor's
+/// range is cut to them, so no date arithmetic leaves what chrono can write.
+const INSTANTS: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
 
 /// Reads the current time, in Unix seconds (tests fix it).
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -557,7 +560,8 @@ impl Sandbox {
         to: i64,
         now: i64,
     ) -> BTreeMap<String, Vec<i64>> {
-        let to = to.min(from.saturating_add(MAX_DAYS * DAY_SECONDS));
+        let from = from.clamp(*INSTANTS.start(), *INSTANTS.end());
+        let to = to.clamp(from, from.saturating_add(MAX_DAYS * DAY_SECONDS).min(*INSTANTS.end()));
         let slot = self.host.slot_seconds;
         let mut days: BTreeMap<String, Vec<i64>> = BTreeMap::new();
         for start in self.host.slot_starts(from.max(now), to) {
@@ -851,6 +855,9 @@ fn zone_or_utc(name: Option<&str>) -> Tz {
 }
 
 fn local_date(unix_seconds: i64, zone: Tz) -> Option<NaiveDate> {
+    if !INSTANTS.contains(&unix_seconds) {
+        return None;
+    }
     Some(zone.timestamp_opt(unix_seconds, 0).single()?.date_naive())
 }
 

@@ -327,39 +327,44 @@ pub struct MemoryUsedTokens {
 
 #[derive(Debug, Default)]
 struct Used {
-    expires: HashMap<String, u64>,
-    /// Soonest expiry first, so forgetting costs only what has expired.
+    /// Every token claimed once, until it expires: whether it is used (or in use) now.
+    /// A released token keeps its entry, so claiming and releasing it again and again
+    /// (a move onto a taken time, retried) adds nothing.
+    tokens: HashMap<String, bool>,
+    /// One entry per token, soonest expiry first, so forgetting costs only what has expired.
     queue: BinaryHeap<Reverse<(u64, String)>>,
 }
 
 impl UsedTokens for MemoryUsedTokens {
     fn claim(&self, proof: &Proof, now: u64) -> bool {
         let mut used = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        while let Some(Reverse((expires, _))) = used.queue.peek() {
-            if *expires > now {
-                break;
-            }
-            let Some(Reverse((expires, id))) = used.queue.pop() else {
-                break;
-            };
-            // A released and re-claimed token has a newer entry; only its own expiry removes it.
-            if used.expires.get(&id) == Some(&expires) {
-                used.expires.remove(&id);
+        while used.queue.peek().is_some_and(|Reverse((expires, _))| *expires <= now) {
+            if let Some(Reverse((_, id))) = used.queue.pop() {
+                used.tokens.remove(&id);
             }
         }
-        if used.expires.contains_key(&proof.id) {
-            return false;
+        match used.tokens.get_mut(&proof.id) {
+            Some(in_use) if *in_use => false,
+            Some(in_use) => {
+                *in_use = true;
+                true
+            }
+            None => {
+                used.tokens.insert(proof.id.clone(), true);
+                // Unversioned tokens never expire: nothing to forget them by.
+                if proof.expires != u64::MAX {
+                    used.queue.push(Reverse((proof.expires, proof.id.clone())));
+                }
+                true
+            }
         }
-        used.expires.insert(proof.id.clone(), proof.expires);
-        if proof.expires != u64::MAX {
-            used.queue.push(Reverse((proof.expires, proof.id.clone())));
-        }
-        true
     }
 
     fn release(&self, proof: &Proof) {
         let mut used = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        used.expires.remove(&proof.id);
+        if let Some(in_use) = used.tokens.get_mut(&proof.id) {
+            *in_use = false;
+        }
     }
 }
 
@@ -572,7 +577,24 @@ mod tests {
         assert!(Claim::new(&used, proof.clone(), NOW).is_none(), "used");
         // Once expired it is forgotten (the token itself is refused as expired by then).
         assert!(used.claim(&proof, proof.expires()));
-        assert_eq!(used.inner.lock().unwrap().expires.len(), 1);
+        assert_eq!(used.inner.lock().unwrap().tokens.len(), 1);
+    }
+
+    /// Regression: each claim of a released token queued another entry, kept until the
+    /// token expired, so moves onto a taken time, retried, grew memory without bound.
+    #[test]
+    fn claiming_a_released_token_again_and_again_keeps_one_entry() {
+        let used = MemoryUsedTokens::default();
+        let proof = Proof {
+            id: "v1:once".to_owned(),
+            expires: NOW + DAY,
+        };
+        for _ in 0..10_000 {
+            let claim = Claim::new(&used, proof.clone(), NOW).expect("released each time");
+            drop(claim);
+        }
+        let inner = used.inner.lock().unwrap();
+        assert_eq!((inner.tokens.len(), inner.queue.len()), (1, 1));
     }
 
     #[test]
@@ -587,7 +609,7 @@ mod tests {
         }
         assert!(used.claim(&proof("v0:old", u64::MAX), NOW));
         assert!(used.claim(&proof("v1:late", NOW + 1_000), NOW + 50));
-        let left = used.inner.lock().unwrap().expires.len();
+        let left = used.inner.lock().unwrap().tokens.len();
         assert_eq!(left, 49 + 1 + 1, "the 51 expired by NOW + 50 are gone");
         assert!(!used.claim(&proof("v0:old", u64::MAX), u64::MAX - 1));
     }

@@ -6,30 +6,27 @@
 //! peer address matters. Timeouts are small in the configs and bounds are generous
 //! (seconds), so a slow machine makes a test slower, not red.
 
-use std::collections::HashMap;
+mod common;
+
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
-use axum::Router;
-use booking_core::calcom::TemplateType;
 use booking_relay::client::{ForwardedHeader, Proxies};
-use booking_relay::config::{CalcomPolicy, Config, Limits};
-use booking_relay::{AppState, Secrets};
-use http_body_util::BodyExt;
+use booking_relay::config::{Config, Limits};
+use booking_relay::AppState;
+use common::fake::Fake;
+use common::{calcom_policy, roomy_limits, send, serve_state, Answer, ALLOWED_ORIGIN};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
-use tower::ServiceExt;
 
-const ALLOWED_ORIGIN: &str = "https://www.acme.example";
 const PHONE_CALL: &str = "/calcom/v2/teams/12/event-types/34/create-phone-call";
 const VISITOR_PHONE: &str = "+442079460958";
 /// Long enough for anything a test waits for on a loaded machine.
@@ -38,11 +35,9 @@ const PATIENCE: Duration = Duration::from_secs(15);
 /// Rate limits no test trips unless it means to.
 fn roomy() -> Limits {
     Limits {
-        requests_per_second: 100_000,
-        burst: 100_000,
         global_requests_per_second: 100_000,
         global_burst: 100_000,
-        ..Limits::default()
+        ..roomy_limits()
     }
 }
 
@@ -58,36 +53,16 @@ fn phone_call(number: &str) -> Value {
 // A fake Cal.com that counts what reaches it
 // ---------------------------------------------------------------------------------------
 
-#[derive(Clone, Default)]
-struct Fake {
-    received: Arc<AtomicUsize>,
-    delay: Duration,
-}
-
-impl Fake {
-    async fn start(delay: Duration) -> (Self, String) {
-        let fake = Self {
-            received: Arc::default(),
-            delay,
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let handler = fake.clone();
-        let app = Router::new().fallback(move || {
-            let fake = handler.clone();
-            async move {
-                fake.received.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(fake.delay).await;
-                axum::Json(json!({ "status": "success", "data": { "callId": "call-1", "agentId": "agent-1" } }))
-            }
-        });
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (fake, url)
-    }
-
-    fn received(&self) -> usize {
-        self.received.load(Ordering::SeqCst)
-    }
+/// A fake Cal.com that answers every phone call after `delay`; returns its URL.
+async fn calcom_fake(delay: Duration) -> (Fake, String) {
+    let fake = Fake::start().await;
+    fake.answer_after(
+        delay,
+        200,
+        json!({ "status": "success", "data": { "callId": "call-1", "agentId": "agent-1" } }),
+    );
+    let url = fake.url();
+    (fake, url)
 }
 
 /// Serve mode with Cal.com at `base`, the allowed origin, and `limits`.
@@ -95,28 +70,9 @@ fn serve_config(base: &str, limits: Limits) -> Config {
     Config {
         allowed_origins: vec![ALLOWED_ORIGIN.to_owned()],
         limits,
-        calcom: Some(CalcomPolicy {
-            base_url: Some(base.to_owned()),
-            your_phone_number: Some("+12125550100".into()),
-            general_prompt: Some("Operator prompt".into()),
-            begin_message: Some("Operator hello".into()),
-            scheduler_name: Some("Acme Scheduler".into()),
-            template_type: Some(TemplateType::CustomTemplate),
-            ..CalcomPolicy::default()
-        }),
+        calcom: Some(calcom_policy(base)),
         ..Config::default()
     }
-}
-
-fn serve_state(config: &Config) -> Arc<AppState> {
-    config.check().expect("the test config is valid");
-    let env: HashMap<&str, &str> = [
-        ("CALCOM_API_KEY", "cal_live_SECRETCALCOM"),
-        ("RELAY_TOKEN_KEY", "RELAYTOKENKEY-0123456789abcdefghijklmnop"),
-    ]
-    .into();
-    let secrets = Secrets::from_env(config, |name| env.get(name).map(|v| (*v).to_owned())).unwrap();
-    Arc::new(AppState::serve(config, secrets).unwrap())
 }
 
 fn sandbox_state(limits: Limits) -> Arc<AppState> {
@@ -131,13 +87,6 @@ fn sandbox_state(limits: Limits) -> Arc<AppState> {
 // ---------------------------------------------------------------------------------------
 // Oneshot requests
 // ---------------------------------------------------------------------------------------
-
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
 
 impl Answer {
     /// The contract's error shape with this one field.
@@ -161,17 +110,6 @@ impl Answer {
             .unwrap()
             .parse()
             .unwrap()
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    Answer {
-        status: parts.status,
-        headers: parts.headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     }
 }
 
@@ -417,6 +355,47 @@ async fn a_body_stream_that_never_ends_is_408_in_process_too() {
     answer.assert_error(StatusCode::REQUEST_TIMEOUT, "body");
 }
 
+/// Regression (found in review): the in-flight place was taken before the body was
+/// read, so requests whose bodies never finish held every place for the body timeout,
+/// and every other visitor got `503`.
+#[tokio::test]
+async fn bodies_still_arriving_hold_no_in_flight_place() {
+    struct Endless;
+    impl axum::body::HttpBody for Endless {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Pending
+        }
+    }
+    let app = booking_relay::app(sandbox_state(Limits {
+        max_in_flight: 2,
+        body_read_timeout_ms: 60_000,
+        ..roomy()
+    }));
+    let stalled: Vec<_> = (0..4)
+        .map(|_| {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri("/iclosed/v1/eventCalls")
+                .header("content-type", "application/json")
+                .body(Body::new(Endless))
+                .unwrap();
+            let app = app.clone();
+            tokio::spawn(async move { send(&app, request).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let answer = timeout(PATIENCE, send(&app, read())).await.expect("an answer");
+    assert_ne!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{answer:?}");
+    for request in stalled {
+        request.abort();
+    }
+}
+
 /// A connection on which nothing moves is closed after the idle timeout, whether it
 /// never sent a byte or went quiet after an answer; a slow provider is not a quiet client.
 #[tokio::test]
@@ -426,7 +405,7 @@ async fn a_quiet_connection_is_closed_after_the_idle_timeout_but_a_slow_answer_i
         idle_timeout_ms: 300,
         ..roomy()
     };
-    let (fake, base) = Fake::start(Duration::from_millis(1_000)).await;
+    let (fake, base) = calcom_fake(Duration::from_millis(1_000)).await;
     let state = serve_state(&serve_config(&base, limits.clone()));
     let server = Server::start(state, limits).await;
 
@@ -459,7 +438,7 @@ async fn a_quiet_connection_is_closed_after_the_idle_timeout_but_a_slow_answer_i
     .unwrap();
     let (status, body) = timeout(PATIENCE, read_answer(&mut slow)).await.unwrap();
     assert_eq!(status, 200, "{body}");
-    assert_eq!(fake.received(), 1);
+    assert_eq!(fake.calls(), 1);
 }
 
 /// Shutdown stops accepting, lets a request in flight finish, closes idle
@@ -467,7 +446,7 @@ async fn a_quiet_connection_is_closed_after_the_idle_timeout_but_a_slow_answer_i
 #[tokio::test]
 async fn shutdown_finishes_the_request_in_flight_and_returns() {
     let limits = roomy();
-    let (fake, base) = Fake::start(Duration::from_millis(1_000)).await;
+    let (fake, base) = calcom_fake(Duration::from_millis(1_000)).await;
     let mut server = Server::start(serve_state(&serve_config(&base, limits.clone())), limits).await;
 
     let mut idle = server.connect().await;
@@ -487,7 +466,7 @@ async fn shutdown_finishes_the_request_in_flight_and_returns() {
     .await
     .unwrap();
     timeout(PATIENCE, async {
-        while fake.received() == 0 {
+        while fake.calls() == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
@@ -514,7 +493,7 @@ async fn shutdown_finishes_the_request_in_flight_and_returns() {
 
 #[tokio::test]
 async fn beyond_max_in_flight_a_request_is_503_with_retry_after() {
-    let (fake, base) = Fake::start(Duration::from_millis(1_500)).await;
+    let (fake, base) = calcom_fake(Duration::from_millis(1_500)).await;
     let app = booking_relay::app(serve_state(&serve_config(
         &base,
         Limits {
@@ -527,7 +506,7 @@ async fn beyond_max_in_flight_a_request_is_503_with_retry_after() {
         async move { send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &[])).await }
     });
     timeout(PATIENCE, async {
-        while fake.received() == 0 {
+        while fake.calls() == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
@@ -546,7 +525,7 @@ async fn beyond_max_in_flight_a_request_is_503_with_retry_after() {
 
 #[tokio::test]
 async fn a_write_from_a_page_not_in_allowed_origins_is_403_and_reaches_no_provider() {
-    let (fake, base) = Fake::start(Duration::ZERO).await;
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
     let app = booking_relay::app(serve_state(&serve_config(&base, roomy())));
     for origin in [
         "https://evil.example",
@@ -566,7 +545,7 @@ async fn a_write_from_a_page_not_in_allowed_origins_is_403_and_reaches_no_provid
             send(&app, request).await.assert_error(StatusCode::FORBIDDEN, "Origin");
         }
     }
-    assert_eq!(fake.received(), 0, "a refused write reaches no provider");
+    assert_eq!(fake.calls(), 0, "a refused write reaches no provider");
 
     let allowed = send(
         &app,
@@ -577,12 +556,12 @@ async fn a_write_from_a_page_not_in_allowed_origins_is_403_and_reaches_no_provid
     // No Origin: a server or curl, not a page a visitor was lured to.
     let server = send(&app, write(PHONE_CALL, &phone_call("+442079460959"), &[])).await;
     assert_eq!(server.status, StatusCode::OK, "{server:?}");
-    assert_eq!(fake.received(), 2);
+    assert_eq!(fake.calls(), 2);
 }
 
 #[tokio::test]
 async fn a_write_that_is_not_json_is_415_and_reaches_no_provider() {
-    let (fake, base) = Fake::start(Duration::ZERO).await;
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
     let serve = booking_relay::app(serve_state(&serve_config(&base, roomy())));
     let sandbox_state = sandbox_state(roomy());
     let sandbox = booking_relay::app(sandbox_state.clone());
@@ -608,7 +587,7 @@ async fn a_write_that_is_not_json_is_415_and_reaches_no_provider() {
                 .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type");
         }
     }
-    assert_eq!(fake.received(), 0, "a refused write reaches no provider");
+    assert_eq!(fake.calls(), 0, "a refused write reaches no provider");
     let sandbox_requests = send(
         &sandbox,
         Request::get("/__sandbox/requests").body(Body::empty()).unwrap(),
@@ -652,7 +631,7 @@ async fn the_sandbox_takes_writes_from_any_origin() {
 
 #[tokio::test]
 async fn calls_to_one_number_are_limited_per_day() {
-    let (fake, base) = Fake::start(Duration::ZERO).await;
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
     let app = booking_relay::app(serve_state(&serve_config(
         &base,
         Limits {
@@ -685,7 +664,7 @@ async fn calls_to_one_number_are_limited_per_day() {
     // Not from another site or without an Origin either: the limit is the number's.
     let other = send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &[])).await;
     other.assert_error(StatusCode::TOO_MANY_REQUESTS, "numberToCall");
-    assert_eq!(fake.received(), 3, "a refused call reaches no provider");
+    assert_eq!(fake.calls(), 3, "a refused call reaches no provider");
     // Another number still rings.
     let another = send(
         &app,
@@ -695,9 +674,29 @@ async fn calls_to_one_number_are_limited_per_day() {
     assert_eq!(another.status, StatusCode::OK, "{another:?}");
 }
 
+/// Regression (found in review): a retry with the same `Idempotency-Key` was charged
+/// again, so the visitor's retry got `429` instead of the call it had placed.
+#[tokio::test]
+async fn a_retried_call_with_its_key_is_charged_once() {
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
+    let app = booking_relay::app(serve_state(&serve_config(
+        &base,
+        Limits {
+            calls_per_number_per_day: 1,
+            ..roomy()
+        },
+    )));
+    let key = [("origin", ALLOWED_ORIGIN), ("idempotency-key", "call-attempt-0001")];
+    let first = send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &key)).await;
+    assert_eq!(first.status, StatusCode::OK, "{first:?}");
+    let retry = send(&app, write(PHONE_CALL, &phone_call(VISITOR_PHONE), &key)).await;
+    assert_eq!(retry.status, StatusCode::OK, "the replay, not a 429: {retry:?}");
+    assert_eq!(fake.calls(), 1);
+}
+
 #[tokio::test]
 async fn calls_from_one_site_are_limited_per_day() {
-    let (fake, base) = Fake::start(Duration::ZERO).await;
+    let (fake, base) = calcom_fake(Duration::ZERO).await;
     let app = booking_relay::app(serve_state(&serve_config(
         &base,
         Limits {
@@ -720,7 +719,7 @@ async fn calls_from_one_site_are_limited_per_day() {
     .await;
     refused.assert_error(StatusCode::TOO_MANY_REQUESTS, "Origin");
     assert!((1..=86_400).contains(&refused.retry_after()), "{refused:?}");
-    assert_eq!(fake.received(), 2, "a refused call reaches no provider");
+    assert_eq!(fake.calls(), 2, "a refused call reaches no provider");
     // A refused call did not spend the number's own allowance: a script (no Origin,
     // counted per client) can still ring it.
     let script = send(&app, write(PHONE_CALL, &phone_call("+442079460003"), &[])).await;

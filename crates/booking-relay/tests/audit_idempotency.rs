@@ -4,28 +4,26 @@
 //!
 //! `serve` against a fake iClosed on 127.0.0.1 that counts the calls it receives.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, Request, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
 use axum::Router;
-use booking_relay::config::{Config, IclosedPolicy, Limits};
-use booking_relay::{AppState, Secrets};
-use http_body_util::BodyExt;
+use booking_relay::config::{Config, Limits};
+use common::fake::{read_request, Fake};
+use common::{iclosed_policy, send, Answer, ALLOWED_ORIGIN, ICLOSED_CALLS};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
-use tower::ServiceExt;
 
-const ICLOSED_KEY: &str = "iclosed-SECRETKEY123456";
-const TOKEN_KEY: &str = "RELAYTOKENKEY-0123456789abcdefghijklmnop";
-const ORIGIN: &str = "https://www.acme.example";
-const PATH: &str = "/iclosed/v1/eventCalls";
+const ORIGIN: &str = ALLOWED_ORIGIN;
+const PATH: &str = ICLOSED_CALLS;
 /// What the widget sends: `crypto.randomUUID()`, and the same with `-contact`.
 const UUID_KEY: &str = "3f2c9a1e-8d4b-4c6f-9a2e-7b1d5c8e0f3a";
 
@@ -62,70 +60,11 @@ fn booked(padding: usize) -> Value {
 // The fake provider
 // ---------------------------------------------------------------------------------------
 
-#[derive(Clone)]
-struct Fake {
-    url: String,
-    /// Requests received (counted once the body is in).
-    calls: Arc<AtomicUsize>,
-    /// Requests answered.
-    answered: Arc<AtomicUsize>,
-    reply: Arc<Mutex<(Duration, u16, Value)>>,
-}
-
-impl Fake {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let fake = Fake {
-            url: format!("http://{}", listener.local_addr().unwrap()),
-            calls: Arc::default(),
-            answered: Arc::default(),
-            reply: Arc::new(Mutex::new((Duration::ZERO, 200, booked(0)))),
-        };
-        let app = Router::new().fallback(fake_handler).with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        fake
-    }
-
-    fn answer(&self, delay: Duration, status: u16, body: Value) {
-        *self.reply.lock().unwrap() = (delay, status, body);
-    }
-
-    fn calls(&self) -> usize {
-        self.calls.load(Ordering::SeqCst)
-    }
-
-    async fn until_called(&self, calls: usize) {
-        let started = Instant::now();
-        while self.calls() < calls {
-            assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "the provider was never called"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    }
-
-    async fn until_answered(&self, answered: usize) {
-        let started = Instant::now();
-        while self.answered.load(Ordering::SeqCst) < answered {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "the provider never answered"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        // Time for the relay to read and keep the answer.
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn fake_handler(State(fake): State<Fake>, request: Request<Body>) -> Response {
-    let _ = axum::body::to_bytes(request.into_body(), usize::MAX).await;
-    fake.calls.fetch_add(1, Ordering::SeqCst);
-    let (delay, status, body) = fake.reply.lock().unwrap().clone();
-    tokio::time::sleep(delay).await;
-    fake.answered.fetch_add(1, Ordering::SeqCst);
-    (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
+/// The fake iClosed, answering `booked(0)` at once until told otherwise.
+async fn fake_iclosed() -> Fake {
+    let fake = Fake::start().await;
+    fake.answer(200, booked(0));
+    fake
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,24 +79,13 @@ fn config(base: &str, limits: Limits) -> Config {
             burst: 100_000,
             ..limits
         },
-        iclosed: Some(IclosedPolicy {
-            base_url: Some(base.to_owned()),
-            event_id: Some(4711),
-            link_prefix: None,
-        }),
+        iclosed: Some(iclosed_policy(base)),
         ..Config::default()
     }
 }
 
 fn relay(config: &Config) -> Router {
-    config.check().expect("the test config is valid");
-    let secrets = Secrets::from_env(config, |name| match name {
-        "ICLOSED_API_KEY" => Some(ICLOSED_KEY.to_owned()),
-        "RELAY_TOKEN_KEY" => Some(TOKEN_KEY.to_owned()),
-        _ => None,
-    })
-    .unwrap();
-    booking_relay::app(Arc::new(AppState::serve(config, secrets).unwrap()))
+    common::relay(config).app
 }
 
 fn timeouts(timeout_ms: u64, deadline_ms: u64) -> Limits {
@@ -184,18 +112,7 @@ fn request(keys: &[&str], body: &Value, peer: Option<[u8; 4]>) -> Request<Body> 
     request
 }
 
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
 impl Answer {
-    fn token(&self) -> Option<&str> {
-        self.headers.get("reschedule-token").map(|v| v.to_str().unwrap())
-    }
-
     fn replayed(&self) -> bool {
         self.headers.get("idempotent-replayed").is_some()
     }
@@ -225,17 +142,6 @@ impl Answer {
     }
 }
 
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    Answer {
-        status: parts.status,
-        headers: parts.headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
-}
-
 fn pair(field: &str, code: &str) -> (String, String) {
     (field.to_owned(), code.to_owned())
 }
@@ -246,9 +152,9 @@ fn pair(field: &str, code: &str) -> (String, String) {
 
 #[tokio::test]
 async fn a_client_that_drops_its_request_mid_flight_is_not_booked_twice() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_millis(300), 200, booked(0));
-    let app = relay(&config(&fake.url, timeouts(5_000, 20_000)));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_millis(300), 200, booked(0));
+    let app = relay(&config(&fake.url(), timeouts(5_000, 20_000)));
     let key = "drop-mid-flight-0001";
     // What the server does when the client hangs up: drops the handler's future.
     let dropped = tokio::spawn({
@@ -268,16 +174,10 @@ async fn a_client_that_drops_its_request_mid_flight_is_not_booked_twice() {
 
 #[tokio::test]
 async fn a_client_that_closes_its_socket_mid_request_is_not_booked_twice() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_millis(300), 200, booked(0));
-    let config = config(&fake.url, timeouts(5_000, 20_000));
-    let secrets = Secrets::from_env(&config, |name| match name {
-        "ICLOSED_API_KEY" => Some(ICLOSED_KEY.to_owned()),
-        "RELAY_TOKEN_KEY" => Some(TOKEN_KEY.to_owned()),
-        _ => None,
-    })
-    .unwrap();
-    let app = booking_relay::app(Arc::new(AppState::serve(&config, secrets).unwrap()));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_millis(300), 200, booked(0));
+    let config = config(&fake.url(), timeouts(5_000, 20_000));
+    let app = relay(&config);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -315,9 +215,9 @@ async fn a_client_that_closes_its_socket_mid_request_is_not_booked_twice() {
 
 #[tokio::test]
 async fn a_write_slower_than_the_timeout_is_504_then_409_while_in_flight_then_its_booking() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_millis(1_500), 200, booked(0));
-    let app = relay(&config(&fake.url, timeouts(300, 10_000)));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_millis(1_500), 200, booked(0));
+    let app = relay(&config(&fake.url(), timeouts(300, 10_000)));
     let key = "slow-provider-00001";
 
     let started = Instant::now();
@@ -348,9 +248,9 @@ async fn a_write_slower_than_the_timeout_is_504_then_409_while_in_flight_then_it
 
 #[tokio::test]
 async fn a_retry_while_in_flight_waits_for_the_answer() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_millis(900), 200, booked(0));
-    let app = relay(&config(&fake.url, timeouts(600, 10_000)));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_millis(900), 200, booked(0));
+    let app = relay(&config(&fake.url(), timeouts(600, 10_000)));
     let key = "wait-for-it-000001";
     let first = send(&app, request(&[key], &visitor_body(), None)).await;
     assert_eq!(first.status, StatusCode::GATEWAY_TIMEOUT, "{first:?}");
@@ -363,14 +263,14 @@ async fn a_retry_while_in_flight_waits_for_the_answer() {
 
 #[tokio::test]
 async fn past_the_deadline_the_key_keeps_an_unknown_outcome_for_good() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_secs(3), 200, booked(0));
-    let app = relay(&config(&fake.url, timeouts(100, 400)));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_secs(3), 200, booked(0));
+    let app = relay(&config(&fake.url(), timeouts(100, 400)));
     let key = "past-the-deadline-1";
     let first = send(&app, request(&[key], &visitor_body(), None)).await;
     assert_eq!(first.status, StatusCode::GATEWAY_TIMEOUT, "{first:?}");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    fake.answer(Duration::ZERO, 200, booked(0));
+    fake.answer_after(Duration::ZERO, 200, booked(0));
     for _ in 0..2 {
         let retry = send(&app, request(&[key], &visitor_body(), None)).await;
         assert_eq!(retry.status, StatusCode::BAD_GATEWAY, "{retry:?}");
@@ -404,8 +304,8 @@ async fn a_provider_that_cannot_be_reached_releases_the_key() {
 
 #[tokio::test]
 async fn bad_idempotency_keys_are_refused_before_the_provider() {
-    let fake = Fake::start().await;
-    let app = relay(&config(&fake.url, Limits::default()));
+    let fake = fake_iclosed().await;
+    let app = relay(&config(&fake.url(), Limits::default()));
     let long = "k".repeat(256);
     let bad: [(&[&str], &str); 6] = [
         (&[""], "format"),
@@ -446,9 +346,9 @@ async fn bad_idempotency_keys_are_refused_before_the_provider() {
 
 #[tokio::test]
 async fn many_keys_keep_the_store_bounded_forgetting_the_oldest_answers() {
-    let fake = Fake::start().await;
+    let fake = fake_iclosed().await;
     let app = relay(&config(
-        &fake.url,
+        &fake.url(),
         Limits {
             idempotency_max_keys: 20,
             ..Limits::default()
@@ -474,9 +374,9 @@ async fn many_keys_keep_the_store_bounded_forgetting_the_oldest_answers() {
 
 #[tokio::test]
 async fn a_replay_to_another_client_gets_the_answer_without_the_reschedule_token() {
-    let fake = Fake::start().await;
-    fake.answer(Duration::from_millis(200), 200, booked(0));
-    let app = relay(&config(&fake.url, Limits::default()));
+    let fake = fake_iclosed().await;
+    fake.answer_after(Duration::from_millis(200), 200, booked(0));
+    let app = relay(&config(&fake.url(), Limits::default()));
     let key = "leaked-key-0000001";
     let visitor = Some([198, 51, 100, 7]);
     let stranger = Some([203, 0, 113, 66]);
@@ -519,13 +419,13 @@ fn capped(base: &str) -> Router {
 
 #[tokio::test]
 async fn a_reply_over_the_cap_is_502_and_one_under_it_passes() {
-    let fake = Fake::start().await;
-    let app = capped(&fake.url);
-    fake.answer(Duration::ZERO, 200, booked(CAP - 1_024));
+    let fake = fake_iclosed().await;
+    let app = capped(&fake.url());
+    fake.answer_after(Duration::ZERO, 200, booked(CAP - 1_024));
     let under = send(&app, request(&[], &visitor_body(), None)).await;
     assert_eq!(under.status, StatusCode::OK, "{under:?}");
     assert_eq!(under.body["data"]["eventCall"]["data"].get("padding"), None);
-    fake.answer(Duration::ZERO, 200, booked(CAP + 1));
+    fake.answer_after(Duration::ZERO, 200, booked(CAP + 1));
     let over = send(&app, request(&[], &visitor_body(), None)).await;
     assert_eq!(over.status, StatusCode::BAD_GATEWAY, "{over:?}");
     assert_eq!(over.error(), pair("body", "upstream_error"));
@@ -623,29 +523,6 @@ async fn raw_provider(reply: RawReply) -> String {
         }
     });
     url
-}
-
-/// Reads one HTTP/1.1 request (headers, then `Content-Length` bytes of body).
-async fn read_request(stream: &mut TcpStream) {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return;
-            }
-        }
-        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await {
-            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
-            Ok(Ok(n)) => data.extend_from_slice(&chunk[..n]),
-        }
-    }
 }
 
 #[tokio::test]

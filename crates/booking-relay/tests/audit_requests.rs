@@ -1,5 +1,5 @@
 //! Issue 14, findings 1, 7 and 11, against `booking-relay serve` and a fake provider
-//! that records what it gets (the small helpers of tests/serve.rs, copied):
+//! that records what it gets (tests/common/mod.rs):
 //!
 //! 1. Forbidden fields smuggled past the refusal: judged on a second, generic parse
 //!    that an unknown member (`"_":1e999`, a lone surrogate, a 0xFF byte) emptied, or
@@ -8,90 +8,24 @@
 //!    path; and the operator fixing Cal.com's event type and team.
 //! 11. A provider's 4xx text becoming field names in our 422.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{Method, Request, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Router;
 use booking_core::{calcom, gohighlevel, iclosed, meetergo};
 use booking_relay::config::Config;
 use booking_relay::http::HttpUpstream;
 use booking_relay::ops::{Operation, Provider, Route};
-use booking_relay::{AppState, ConfigError, RelayError, Secrets};
-use http_body_util::BodyExt;
+use booking_relay::{AppState, ConfigError, RelayError};
+use common::fake::Fake;
+use common::{secrets, Answer, ALLOWED_ORIGIN as ORIGIN, CALCOM_KEY};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tower::ServiceExt;
-
-const CALCOM_KEY: &str = "cal_live_SECRETCALCOM";
-const ORIGIN: &str = "https://www.acme.example";
-
-// ---------------------------------------------------------------------------------------
-// The fake provider: records every request, answers every path with one reply
-// ---------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone)]
-struct Recorded {
-    path: String,
-    query: Option<String>,
-    body: Vec<u8>,
-}
-
-impl Recorded {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|error| panic!("upstream body not JSON ({error})"))
-    }
-}
-
-#[derive(Clone)]
-struct Fake {
-    url: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    reply: Arc<Mutex<(u16, Value)>>,
-}
-
-impl Fake {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let fake = Fake {
-            url: format!("http://{}", listener.local_addr().unwrap()),
-            requests: Arc::default(),
-            reply: Arc::new(Mutex::new((500, json!({"message": "the test set no reply"})))),
-        };
-        let app = Router::new().fallback(fake_handler).with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        fake
-    }
-
-    fn answer(&self, status: u16, body: Value) {
-        *self.reply.lock().unwrap() = (status, body);
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    fn clear(&self) {
-        self.requests.lock().unwrap().clear();
-    }
-}
-
-async fn fake_handler(State(fake): State<Fake>, request: Request<Body>) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    fake.requests.lock().unwrap().push(Recorded {
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        body: body.to_vec(),
-    });
-    let (status, reply) = fake.reply.lock().unwrap().clone();
-    (StatusCode::from_u16(status).unwrap(), axum::Json(reply)).into_response()
-}
 
 // ---------------------------------------------------------------------------------------
 // The relay
@@ -136,19 +70,6 @@ template_type = "CUSTOM_TEMPLATE"
     config
 }
 
-fn secrets(config: &Config) -> Secrets {
-    Secrets::from_env(config, |name| {
-        Some(match name {
-            // No rotation under way.
-            "RELAY_TOKEN_KEY_PREVIOUS" => return None,
-            "CALCOM_API_KEY" => CALCOM_KEY.to_owned(),
-            "RELAY_TOKEN_KEY" => "RELAYTOKENKEY-0123456789abcdefghijklmnop".to_owned(),
-            other => format!("{other}-secret"),
-        })
-    })
-    .expect("all secrets are set")
-}
-
 struct Relay {
     app: Router,
     state: Arc<AppState>,
@@ -157,13 +78,8 @@ struct Relay {
 
 async fn relay_with(calcom: &str) -> Relay {
     let fake = Fake::start().await;
-    let config = config(&fake.url, calcom);
-    let state = Arc::new(AppState::serve(&config, secrets(&config)).expect("the HTTP client starts"));
-    Relay {
-        app: booking_relay::app(state.clone()),
-        state,
-        fake,
-    }
+    let common::Relay { state, app } = common::relay(&config(&fake.url(), calcom));
+    Relay { app, state, fake }
 }
 
 async fn relay() -> Relay {
@@ -200,15 +116,8 @@ impl Visit {
     }
 }
 
-/// The relay's answer: status, the exact bytes, and the `(field, code)` pairs.
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    text: String,
-    body: Value,
-}
-
 impl Answer {
+    /// The `(field, code)` pairs, in order (none when there is no `errors[]`).
     fn errors(&self) -> Vec<(String, String)> {
         self.body["errors"]
             .as_array()
@@ -224,10 +133,6 @@ impl Answer {
                     .collect()
             })
             .unwrap_or_default()
-    }
-
-    fn fields(&self) -> Vec<String> {
-        self.errors().into_iter().map(|(field, _)| field).collect()
     }
 }
 
@@ -251,15 +156,7 @@ async fn send(relay: &Relay, visit: &Visit) -> Answer {
             .unwrap(),
         None => builder.body(Body::empty()).unwrap(),
     };
-    let response = relay.app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Answer {
-        status: parts.status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
+    common::send(&relay.app, request).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -495,7 +392,7 @@ async fn a_json_array_body_is_refused_and_nothing_is_forwarded() {
                 "{route:?} {body}: {}",
                 answer.text
             );
-            assert_eq!(answer.fields(), vec!["body"], "{route:?} {body}");
+            assert_eq!(answer.error_fields(), vec!["body"], "{route:?} {body}");
         }
         // Not JSON at all stays 400.
         let answer = send(&relay, &valid(route).with_body(b"[1,".to_vec())).await;
@@ -930,7 +827,7 @@ async fn provider_text_never_becomes_a_field_name() {
             "{route:?}: {}",
             answer.text
         );
-        assert_eq!(answer.fields(), vec!["body"], "{route:?}: {}", answer.text);
+        assert_eq!(answer.error_fields(), vec!["body"], "{route:?}: {}", answer.text);
         for needle in [
             "SECRETCALCOM",
             "Bearer",
@@ -974,7 +871,7 @@ async fn a_provider_s_field_names_pass_only_as_the_route_s_own() {
             "{route:?}: {}",
             answer.text
         );
-        assert_eq!(answer.fields(), expected, "{route:?}: {}", answer.text);
+        assert_eq!(answer.error_fields(), expected, "{route:?}: {}", answer.text);
     }
     // A forbidden field is the relay's business, never the visitor's to fix.
     assert_eq!(Route::IclosedCreateCall.known_field("contactId"), None);

@@ -6,26 +6,29 @@
 //! connection dropped without an answer. Every relay response any test sees is checked
 //! for the operator's secrets, and so is every log line the relay writes.
 
-use std::collections::{BTreeSet, HashMap};
+mod common;
+
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Request, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, Request, StatusCode};
 use axum::Router;
-use booking_core::calcom::TemplateType;
 use booking_core::meetergo::Channel;
-use booking_relay::config::{CalcomPolicy, Config, GohighlevelPolicy, IclosedPolicy, Limits, MeetergoPolicy};
+use booking_relay::config::{Config, GohighlevelPolicy, Limits, MeetergoPolicy};
 use booking_relay::ops::{Provider, Route};
-use booking_relay::{AppState, ConfigError, Secrets};
-use http_body_util::BodyExt;
+use booking_relay::{ConfigError, Secrets};
+use common::fake::{read_request, Fake, Recorded, Reply};
+use common::send as send_unchecked;
+use common::{
+    calcom_policy, env, iclosed_policy, relay, roomy_limits, Answer, Logs, Relay, ALLOWED_ORIGIN, CALCOM_KEY,
+    GOHIGHLEVEL_TOKEN, ICLOSED_KEY, MEETERGO_KEY, TOKEN_KEY,
+};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tower::ServiceExt;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
 
 /// A provider reply built from the case it answers.
 type ReplyFor = Box<dyn Fn(&Case) -> Reply>;
@@ -33,13 +36,6 @@ type ReplyFor = Box<dyn Fn(&Case) -> Reply>;
 // ---------------------------------------------------------------------------------------
 // Secrets and the visitor
 // ---------------------------------------------------------------------------------------
-
-const ICLOSED_KEY: &str = "iclosed-SECRETKEY123456";
-const GOHIGHLEVEL_TOKEN: &str = "pit-1234abcd-secret";
-const MEETERGO_KEY: &str = "ak_live:SECRETMEETERGO";
-const CALCOM_KEY: &str = "cal_live_SECRETCALCOM";
-/// 40 characters.
-const TOKEN_KEY: &str = "RELAYTOKENKEY-0123456789abcdefghijklmnop";
 
 /// Every secret, and the distinctive part of each (a secret cut or re-encoded still
 /// carries it).
@@ -58,21 +54,6 @@ const SECRET_NEEDLES: &[&str] = &[
 
 const VISITOR_EMAIL: &str = "ada.lovelace@example.com";
 const VISITOR_PHONE: &str = "+442079460958";
-const ALLOWED_ORIGIN: &str = "https://www.acme.example";
-
-fn env() -> HashMap<String, String> {
-    [
-        ("ICLOSED_API_KEY", ICLOSED_KEY),
-        ("GOHIGHLEVEL_API_TOKEN", GOHIGHLEVEL_TOKEN),
-        ("MEETERGO_API_KEY", MEETERGO_KEY),
-        ("CALCOM_API_KEY", CALCOM_KEY),
-        ("RELAY_TOKEN_KEY", TOKEN_KEY),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value.to_owned()))
-    .collect()
-}
-
 fn secrets_in(text: &str) -> Vec<&'static str> {
     SECRET_NEEDLES
         .iter()
@@ -85,53 +66,7 @@ fn secrets_in(text: &str) -> Vec<&'static str> {
 // Log capture
 // ---------------------------------------------------------------------------------------
 
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
-    type Writer = LogWriter;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        LogWriter(self.0.clone())
-    }
-}
-
-/// Everything logged on this test's thread (the tests run on a current-thread runtime,
-/// so the relay, its HTTP client and the fake all log here), at every level.
-struct Logs {
-    buffer: LogBuffer,
-    _guard: tracing::subscriber::DefaultGuard,
-}
-
 impl Logs {
-    fn capture() -> Self {
-        let buffer = LogBuffer::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(buffer.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        Self { buffer, _guard: guard }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.buffer.0.lock().unwrap()).into_owned()
-    }
-
     /// No secret, and not the visitor's full email or phone, in any line.
     fn assert_clean(&self) {
         let text = self.text();
@@ -155,189 +90,9 @@ impl Logs {
 // The fake provider
 // ---------------------------------------------------------------------------------------
 
-/// One request the fake received.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    path: String,
-    query: Option<String>,
-    /// Lowercase names, in arrival order.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|error| panic!("upstream body is not JSON ({error}): {:?}", self.body))
-    }
-
-    /// The whole request as text (for echoing it back).
-    fn as_text(&self) -> String {
-        format!(
-            "{} {}?{} {:?} {}",
-            self.method,
-            self.path,
-            self.query.as_deref().unwrap_or_default(),
-            self.headers,
-            String::from_utf8_lossy(&self.body)
-        )
-    }
-}
-
-/// How the fake answers.
-#[derive(Debug, Clone)]
-enum Reply {
-    /// This status and JSON body.
-    Json(u16, Value),
-    /// This status and these bytes as `application/json`.
-    Raw(u16, &'static [u8]),
-    /// Waits, then answers.
-    Delayed(Duration, Box<Reply>),
-    /// A redirect to this path on the fake itself.
-    Redirect(u16, &'static str),
-    /// This status, with the request it got (auth headers, body) echoed in the places
-    /// an API's error and success bodies carry text: NestJS `message[]`, `errors[]`.
-    EchoError(u16),
-    /// This success body, with the request it got echoed in fields the documented shape
-    /// does not have.
-    EchoSuccess(Value),
-}
-
-struct FakeInner {
-    url: String,
-    requests: Mutex<Vec<Recorded>>,
-    replies: Mutex<(HashMap<String, Reply>, Reply)>,
-}
-
-#[derive(Clone)]
-struct Fake(Arc<FakeInner>);
-
 /// Path the fake redirects to; it answers there with a valid reply for every route, so
 /// following a redirect would look like a success.
 const REDIRECT_TARGET: &str = "/redirect-target";
-
-impl Fake {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let fake = Fake(Arc::new(FakeInner {
-            url,
-            requests: Mutex::default(),
-            replies: Mutex::new((
-                HashMap::new(),
-                Reply::Json(500, json!({"message": "the test set no reply"})),
-            )),
-        }));
-        let app = Router::new().fallback(fake_handler).with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        fake
-    }
-
-    fn url(&self) -> String {
-        self.0.url.clone()
-    }
-
-    /// Answers `path` with `reply`.
-    fn on(&self, path: &str, reply: Reply) {
-        self.0.replies.lock().unwrap().0.insert(path.to_owned(), reply);
-    }
-
-    /// Answers every path with `reply`.
-    fn always(&self, reply: Reply) {
-        let mut replies = self.0.replies.lock().unwrap();
-        replies.0.clear();
-        replies.1 = reply;
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.0.requests.lock().unwrap().clone()
-    }
-
-    fn clear(&self) {
-        self.0.requests.lock().unwrap().clear();
-    }
-}
-
-async fn fake_handler(State(fake): State<Fake>, request: Request<Body>) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let recorded = Recorded {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    };
-    fake.0.requests.lock().unwrap().push(recorded.clone());
-    let mut reply = {
-        let replies = fake.0.replies.lock().unwrap();
-        replies.0.get(&recorded.path).unwrap_or(&replies.1).clone()
-    };
-    while let Reply::Delayed(delay, inner) = reply {
-        tokio::time::sleep(delay).await;
-        reply = *inner;
-    }
-    let status = |code: u16| StatusCode::from_u16(code).unwrap();
-    match reply {
-        Reply::Json(code, value) => (status(code), axum::Json(value)).into_response(),
-        Reply::Raw(code, bytes) => (status(code), [("content-type", "application/json")], bytes).into_response(),
-        Reply::Redirect(code, path) => (status(code), [("location", format!("{}{path}", fake.url()))]).into_response(),
-        Reply::EchoError(code) => {
-            let echo = recorded.as_text();
-            let body = json!({
-                "message": [
-                    format!("authorization {echo}"),
-                    format!("calApiKey {echo}"),
-                    format!("email {echo}"),
-                ],
-                "errors": [
-                    { "field": "calApiKey", "message": echo.clone() },
-                    { "field": "email", "message": format!("email must be an email, got {echo}") },
-                ],
-                "error": format!("Bad Request: {echo}"),
-                "statusCode": code,
-            });
-            (status(code), axum::Json(body)).into_response()
-        }
-        Reply::EchoSuccess(mut value) => {
-            let echo = recorded.as_text();
-            fn salt(value: &mut Value, echo: &str) {
-                if let Value::Object(fields) = value {
-                    fields.insert("debugRequest".into(), Value::String(echo.to_owned()));
-                    fields.insert("calApiKey".into(), Value::String(echo.to_owned()));
-                    fields.insert("apiKey".into(), Value::String(echo.to_owned()));
-                    for child in fields.values_mut() {
-                        salt(child, echo);
-                    }
-                } else if let Value::Array(items) = value {
-                    for item in items {
-                        salt(item, echo);
-                    }
-                }
-            }
-            salt(&mut value, &echo);
-            (StatusCode::OK, axum::Json(value)).into_response()
-        }
-        Reply::Delayed(..) => unreachable!(),
-    }
-}
 
 /// What a raw TCP "provider" does with each connection.
 #[derive(Debug, Clone, Copy)]
@@ -389,29 +144,6 @@ async fn raw_upstream(behaviour: Raw) -> (String, Arc<AtomicUsize>) {
     (url, accepted)
 }
 
-/// Reads one HTTP/1.1 request (headers, then `Content-Length` bytes of body).
-async fn read_request(stream: &mut TcpStream) {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|value| value.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return;
-            }
-        }
-        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await {
-            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
-            Ok(Ok(n)) => data.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // The relay
 // ---------------------------------------------------------------------------------------
@@ -419,9 +151,6 @@ async fn read_request(stream: &mut TcpStream) {
 fn limits(upstream_timeout_ms: u64) -> Limits {
     Limits {
         body_bytes: 64 * 1024,
-        // The tests call without a socket, so every request is one client ("local").
-        requests_per_second: 100_000,
-        burst: 100_000,
         upstream_timeout_ms,
         idempotency_retention_hours: 24,
         // Some tests place the same phone call many times (audit_connections.rs tests the limits).
@@ -429,7 +158,8 @@ fn limits(upstream_timeout_ms: u64) -> Limits {
         calls_per_origin_per_day: 100_000,
         // A keyed write goes on after its 504 for this long.
         upstream_deadline_ms: upstream_timeout_ms * 5,
-        ..Limits::default()
+        // The tests call without a socket, so every request is one client ("local").
+        ..roomy_limits()
     }
 }
 
@@ -439,11 +169,7 @@ fn config(base: &str) -> Config {
     Config {
         allowed_origins: vec![ALLOWED_ORIGIN.to_owned()],
         limits: limits(5_000),
-        iclosed: Some(IclosedPolicy {
-            base_url: Some(base.to_owned()),
-            event_id: Some(4711),
-            link_prefix: None,
-        }),
+        iclosed: Some(iclosed_policy(base)),
         gohighlevel: Some(GohighlevelPolicy {
             base_url: Some(base.to_owned()),
             calendar_id: Some("cal-FIXED".into()),
@@ -456,50 +182,12 @@ fn config(base: &str) -> Config {
             queue_id: None,
             channel: Some(Channel::Zoom),
         }),
-        calcom: Some(CalcomPolicy {
-            base_url: Some(base.to_owned()),
-            your_phone_number: Some("+12125550100".into()),
-            general_prompt: Some("Operator prompt".into()),
-            begin_message: Some("Operator hello".into()),
-            scheduler_name: Some("Acme Scheduler".into()),
-            template_type: Some(TemplateType::CustomTemplate),
-            event_type_id: None,
-            team_id: None,
-        }),
+        calcom: Some(calcom_policy(base)),
         ..Config::default()
     }
 }
 
-struct Relay {
-    app: Router,
-    state: Arc<AppState>,
-}
-
-fn relay(config: &Config) -> Relay {
-    config.check().expect("the test config is valid");
-    let env = env();
-    let secrets = Secrets::from_env(config, |name| env.get(name).cloned()).expect("all secrets are set");
-    let state = Arc::new(AppState::serve(config, secrets).expect("the HTTP client starts"));
-    Relay {
-        app: booking_relay::app(state.clone()),
-        state,
-    }
-}
-
-/// The relay's answer.
-#[derive(Debug, Clone)]
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-    body: Value,
-}
-
 impl Answer {
-    fn token(&self) -> Option<&str> {
-        self.headers.get("reschedule-token").map(|v| v.to_str().unwrap())
-    }
-
     /// Secrets found anywhere in the answer.
     fn secrets(&self) -> Vec<String> {
         let mut found = Vec::new();
@@ -513,19 +201,6 @@ impl Answer {
         }
         found.extend(secrets_in(&self.text).into_iter().map(|s| format!("{s} in body")));
         found
-    }
-
-    /// The error fields, in order.
-    fn error_fields(&self) -> Vec<String> {
-        self.body["errors"]
-            .as_array()
-            .map(|errors| {
-                errors
-                    .iter()
-                    .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     /// The contract's error shape: `{"errors":[{"field","code","message"}, …]}`, non-empty.
@@ -552,20 +227,6 @@ impl Answer {
 
     fn first_code(&self) -> &str {
         self.body["errors"][0]["code"].as_str().unwrap_or_default()
-    }
-}
-
-/// Sends a request to the relay without checking the answer.
-async fn send_unchecked(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Answer {
-        status: parts.status,
-        headers: parts.headers,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
     }
 }
 
