@@ -362,29 +362,39 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
     }
 }
 
-/// Everything logged on this test's thread (the tests run on a current-thread runtime,
-/// so the relay, its HTTP client and the fake all log here), at every level.
+/// Everything this test binary logs from the moment of [`Logs::capture`], at every
+/// level, whichever thread logs it. One subscriber for the whole process: a
+/// thread-scoped one missed events at random (tracing caches each callsite's interest
+/// across threads), which made a test that looks for a line flaky. Other tests' lines
+/// may be in it too, which only makes the "never logged" checks stricter.
 pub struct Logs {
-    pub buffer: LogBuffer,
-    _guard: tracing::subscriber::DefaultGuard,
+    buffer: LogBuffer,
+    from: usize,
 }
 
 impl Logs {
-    /// Captures from now until dropped.
+    /// Captures from now on.
     pub fn capture() -> Self {
-        let buffer = LogBuffer::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(buffer.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        Self { buffer, _guard: guard }
+        static BUFFER: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+        let buffer = BUFFER
+            .get_or_init(|| {
+                let buffer = LogBuffer::default();
+                let subscriber = tracing_subscriber::fmt()
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_ansi(false)
+                    .with_writer(buffer.clone())
+                    .finish();
+                tracing::subscriber::set_global_default(subscriber).expect("the only subscriber of this binary");
+                buffer
+            })
+            .clone();
+        let from = buffer.0.lock().unwrap().len();
+        Self { buffer, from }
     }
 
-    /// What was logged so far.
+    /// What was logged since the capture began.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.buffer.0.lock().unwrap()).into_owned()
+        String::from_utf8_lossy(&self.buffer.0.lock().unwrap()[self.from..]).into_owned()
     }
 }
 
