@@ -314,9 +314,9 @@ async fn pipeline(
     };
     let wait = state.limits.upstream_timeout();
     let Some(key) = key else {
-        let stored = if route.is_write() {
-            // A write runs to its end even when its visitor leaves or gets the 504: a
-            // reschedule token it spends stays spent if the provider moved the booking.
+        let stored = if proof.is_some() {
+            // A move runs to its end even when its visitor leaves or gets the 504: the
+            // token it spends stays spent if the provider moved the booking.
             let task = spawn_run(state, operation, received(), proof, admitted);
             match tokio::time::timeout(wait, task).await {
                 Ok(Ok((stored, _))) => stored,
@@ -324,8 +324,8 @@ async fn pipeline(
                 Err(_) => return Err(RelayError::UpstreamTimeout),
             }
         } else {
-            let reading = run(state, &operation, received(), proof, &admitted);
-            tokio::time::timeout(wait, reading)
+            let running = run(state, &operation, received(), proof, &admitted);
+            tokio::time::timeout(wait, running)
                 .await
                 .map_err(|_| RelayError::UpstreamTimeout)?
                 .0
