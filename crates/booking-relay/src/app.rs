@@ -1,6 +1,8 @@
-//! One pipeline for both modes: limit → parse → refuse forbidden fields → apply policy
-//! → validate → check the reschedule token → (replay or) call the upstream → pass the
-//! reply through the allow-list → sign a token for the booking.
+//! One pipeline for both modes: admit (rate limits, `Origin`, `Content-Type`) → read the
+//! body → parse → refuse forbidden fields → apply policy → validate → check the
+//! reschedule token → (replay, or) call the upstream once per `Idempotency-Key`, to its
+//! end whatever the connection does → pass the reply through the allow-list → sign a
+//! token for the booking.
 
 use std::collections::HashMap;
 use std::sync::Arc;
