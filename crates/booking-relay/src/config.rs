@@ -666,6 +666,34 @@ mod tests {
         assert_eq!(config.policy().iclosed.event_id, Some(42));
     }
 
+    /// Each refusal names the setting: an operator reads which line to fix.
+    #[test]
+    fn bad_sandbox_hours_and_deadlines_are_refused_naming_them() {
+        for (text, setting) in [
+            ("[sandbox]\ntime_zone = \"Mars/Olympus\"\n", "sandbox.time_zone"),
+            ("[sandbox]\ndays = []\n", "sandbox.days"),
+            ("[sandbox]\nslot_minutes = 0\n", "sandbox.slot_minutes"),
+            (
+                "[limits]\nupstream_timeout_ms = 5000\nupstream_deadline_ms = 4000\n",
+                "limits.upstream_deadline_ms",
+            ),
+        ] {
+            let config: Config = toml::from_str(text).unwrap();
+            let message = config.check().expect_err(text).to_string();
+            assert!(message.contains(setting), "{text}: {message}");
+        }
+        let error = toml::from_str::<Config>("[sandbox]\nhours = \"17:00-09:00\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("hours") && error.contains("09:00-17:00"), "{error}");
+        let error = toml::from_str::<Config>("[sandbox]\ndays = [\"mo\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("days") || error.contains("mo"), "{error}");
+        let fine: Config = toml::from_str(include_str!("../../../e2e/sandbox.toml")).unwrap();
+        fine.check().unwrap();
+    }
+
     #[test]
     fn unknown_settings_are_refused_by_name() {
         let error = toml::from_str::<Config>("[iclosed]\nevent = 42\n")

@@ -183,9 +183,7 @@ impl RelayError {
             ),
         }
     }
-}
 
-impl RelayError {
     /// The seconds this refusal asks the client to wait (`Retry-After`), at least 1.
     pub fn retry_after(&self) -> Option<u64> {
         let seconds = match self {

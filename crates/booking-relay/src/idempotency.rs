@@ -24,8 +24,9 @@
 //!   be reached, it refused auth (`401`/`403`), asked us to slow down (`429`), was
 //!   unavailable (`503`), redirected, or refused the request itself (other `4xx`).
 //!   The requests waiting at that moment get that answer; the next one runs again. Our
-//!   own refusals (bad input, rate limit, a bad token) happen before a key is claimed
-//!   and are never kept.
+//!   own refusals are never kept either: bad input, a rate limit or a forged token come
+//!   before a key is claimed; a token in use or a phone call over its daily limit are
+//!   found just before the upstream call, and release the key.
 //! - **When the provider may have acted and we cannot tell** (a `5xx` other than `503`,
 //!   a success we cannot read, a connection dropped after the request went out, or the
 //!   deadline passed with no answer), the key is kept with a final `502`
