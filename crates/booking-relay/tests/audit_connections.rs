@@ -327,20 +327,23 @@ async fn a_body_that_never_finishes_is_408_after_the_body_timeout() {
     assert_eq!(body["errors"][0]["field"], "body", "{body}");
 }
 
+/// A request body that never sends a byte and never ends.
+struct Endless;
+
+impl axum::body::HttpBody for Endless {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
 /// The same, in-process: a body stream that never ends.
 #[tokio::test]
 async fn a_body_stream_that_never_ends_is_408_in_process_too() {
-    struct Endless;
-    impl axum::body::HttpBody for Endless {
-        type Data = axum::body::Bytes;
-        type Error = std::io::Error;
-        fn poll_frame(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
-            std::task::Poll::Pending
-        }
-    }
     let app = booking_relay::app(sandbox_state(Limits {
         body_read_timeout_ms: 200,
         ..roomy()
@@ -360,17 +363,6 @@ async fn a_body_stream_that_never_ends_is_408_in_process_too() {
 /// and every other visitor got `503`.
 #[tokio::test]
 async fn bodies_still_arriving_hold_no_in_flight_place() {
-    struct Endless;
-    impl axum::body::HttpBody for Endless {
-        type Data = axum::body::Bytes;
-        type Error = std::io::Error;
-        fn poll_frame(
-            self: std::pin::Pin<&mut Self>,
-            _: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
-            std::task::Poll::Pending
-        }
-    }
     let app = booking_relay::app(sandbox_state(Limits {
         max_in_flight: 2,
         body_read_timeout_ms: 60_000,
