@@ -81,3 +81,14 @@ async fn send(request: &Request, key: &str, timeout_seconds: u32) -> Result<(u16
         .map_err(failure)?;
     Ok((response.status(), token, Uint8Array::new(&body).to_vec()))
 }
+
+/// A fresh idempotency key: `crypto.randomUUID()` (every browser the wasm runs in
+/// has it on https and localhost pages; elsewhere, two random numbers' digits, 32 in
+/// all: the relay takes keys of 16 to 255 characters).
+pub fn new_key() -> String {
+    let digits = || (js_sys::Math::random() * 1e16) as u64;
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|| format!("{:016}{:016}", digits(), digits()))
+}

@@ -1,13 +1,11 @@
-//! The widget's views. Every decision they show (which inputs, which messages, what
-//! a reply means) comes from `booking_core::embed`; these only render and wire events.
+//! The visitor's form: one labelled input per control of the provider's flow, its
+//! messages as the visitor types, and the submission with its outcome.
 
 use std::time::Duration;
 
-use booking_core::embed::{
-    calendar_file, check, reschedule_link, Config, ConfigError, Control, Failure, Flow, InputKind, Problem, Submission,
-};
-use booking_core::{Timestamp, VisitorForm};
-use leptos::either::{Either, EitherOf3};
+use booking_core::embed::{check, Config, Control, Failure, Flow, InputKind, Problem, Submission};
+use booking_core::VisitorForm;
+use leptos::either::EitherOf3;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -15,69 +13,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use crate::fetch::{self, Booked};
+use super::outcome::{success_view, Done, SuccessView};
+use crate::fetch;
 use crate::intl::{self, IntlZones};
 use crate::page::{self, Draft};
-
-/// How long the success view shows before the visitor is taken to a provider's page.
-const REDIRECT_DELAY_MS: i32 = 4_000;
-
-/// One widget: its form, or what is wrong with its embed.
-#[component]
-pub fn Widget(
-    /// The embed's configuration, or every mistake in it.
-    config: Result<Config, Vec<ConfigError>>,
-    /// The element the widget is mounted on (events are dispatched there).
-    host: HtmlElement,
-    /// Its place among the page's widgets (names its draft when it has no `id`).
-    index: usize,
-) -> impl IntoView {
-    // `Either`, not `.into_any()`, wherever a view has several shapes: `into_any` turns
-    // the view into its owned twin (`Arc<str>` for `&str`, shared closures), a second
-    // copy of all its rendering code (6 KB brotli for the form).
-    match config {
-        Ok(config) => {
-            let draft = Draft::of(&host, &config, index);
-            Either::Left(view! { <BookingForm config=config host=host draft=draft /> })
-        }
-        Err(errors) => Either::Right(view! { <ConfigErrors errors=errors /> }),
-    }
-}
-
-/// An embed mistake, for the marketer: in the widget and in the console.
-#[component]
-fn ConfigErrors(
-    /// Every mistake found.
-    errors: Vec<ConfigError>,
-) -> impl IntoView {
-    for error in &errors {
-        page::console_error(&format!("booking-widget: {error}"));
-    }
-    view! {
-        <div class="bw-config" role="alert">
-            <p class="bw-config-title">"This booking form is not set up correctly."</p>
-            <ul>
-                {errors
-                    .into_iter()
-                    .map(|error| view! { <li><code>{error.attribute}</code>" "{error.message}</li> })
-                    .collect_view()}
-            </ul>
-        </div>
-    }
-}
-
-/// What the success view shows.
-#[derive(Clone)]
-struct Done {
-    headline: &'static str,
-    detail: &'static str,
-    when: Option<String>,
-    booking_id: Option<String>,
-    calendar: Option<String>,
-    reschedule: Option<String>,
-    /// The provider's page: `Ok` when it will be followed, `Err` when refused.
-    provider_page: Option<Result<String, ()>>,
-}
 
 /// Where the visitor is with the form, beyond what they typed. One signal for all of
 /// it: each signal value type brings its own copy of the signal's code (about 2 KB of
@@ -99,7 +38,7 @@ struct Progress {
 
 /// The visitor's form for one provider and flow.
 #[component]
-fn BookingForm(
+pub fn BookingForm(
     /// The checked embed.
     config: Config,
     /// The element events are dispatched on.
@@ -229,7 +168,7 @@ fn BookingForm(
         let key = attempt
             .as_ref()
             .filter(|(sent, _)| *sent == current)
-            .map_or_else(new_key, |(_, key)| key.clone());
+            .map_or_else(fetch::new_key, |(_, key)| key.clone());
         attempt = Some((current.clone(), key.clone()));
         progress.update(|progress| {
             progress.sending = true;
@@ -441,86 +380,6 @@ fn FieldRow(
     }
 }
 
-/// The booked view: when, what the provider said (as text), the calendar file, the
-/// reschedule link, and the provider's page if it is safe to follow.
-#[component]
-fn SuccessView(
-    /// What to show.
-    done: Done,
-) -> impl IntoView {
-    view! {
-        <div class="bw-done" role="status" tabindex="-1">
-            <p class="bw-title">{done.headline}</p>
-            <p>{done.detail}</p>
-            {done.when.map(|when| view! { <p class="bw-when">{when}</p> })}
-            {done.booking_id.map(|id| view! { <p class="bw-ref">"Reference: "<span class="bw-id">{id}</span></p> })}
-            <p class="bw-actions">
-                {done.calendar.map(|url| view! { <a class="bw-button" href=url download="booking.ics">"Add to calendar"</a> })}
-                {done.reschedule.map(|url| view! { <a class="bw-link" href=url>"Reschedule"</a> })}
-            </p>
-            {done.provider_page.map(|page| match page {
-                Ok(url) => Either::Left(view! {
-                    <p class="bw-next">
-                        "Taking you to your confirmation page… "
-                        <a href=url>"Go now"</a>
-                    </p>
-                }),
-                Err(()) => Either::Right(view! {
-                    <p class="bw-next">
-                        "The booking service sent a confirmation page that is not a secure web address, so we did not open it."
-                    </p>
-                }),
-            })}
-        </div>
-    }
-}
-
-/// The success view's content for `booked`, and the move to the provider's page.
-fn success_view(config: &Config, form: &VisitorForm, booked: Booked) -> Done {
-    let Booked { success, token } = booked;
-    let (headline, detail) = success.message(config.flow);
-    let zone = form.time_zone.trim();
-    let when = success.start.and_then(|start| {
-        let described = intl::describe_instant(start.unix_millis() as f64, zone)?;
-        Some(format!("{described} ({zone})"))
-    });
-    let calendar = success.start.and_then(|start| {
-        let uid = success.outcome.booking_id.clone().unwrap_or_else(new_key);
-        let now = Timestamp {
-            unix_seconds: page::now_seconds(),
-            nanos: 0,
-            offset_seconds: 0,
-        };
-        let summary = format!("Call ({})", config.provider.name());
-        page::calendar_url(&calendar_file(&uid, &start, config.calendar_minutes(), &summary, &now))
-    });
-    let reschedule = success
-        .outcome
-        .booking_id
-        .as_deref()
-        .filter(|_| config.flow != Flow::Call)
-        .map(|id| {
-            let page = config.reschedule_url.clone().unwrap_or_else(page::current_page);
-            reschedule_link(&page, config.provider, id, token.as_deref())
-        });
-    let provider_page = success.outcome.link.as_deref().map(|link| {
-        if page::follow_later(link, REDIRECT_DELAY_MS) {
-            Ok(link.to_owned())
-        } else {
-            Err(())
-        }
-    });
-    Done {
-        headline,
-        detail,
-        when,
-        booking_id: success.outcome.booking_id,
-        calendar,
-        reschedule,
-        provider_page,
-    }
-}
-
 fn first_message(problems: &[Problem], control: Option<Control>) -> Option<String> {
     problems
         .iter()
@@ -570,15 +429,4 @@ fn focus_in_widget(form_ref: NodeRef<html::Form>, selector: &str) {
     if let Some(element) = found.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
         let _ = element.focus();
     }
-}
-
-/// A fresh idempotency key: `crypto.randomUUID()` (every browser the wasm runs in
-/// has it on https and localhost pages; elsewhere, two random numbers' digits, 32 in
-/// all: the relay takes keys of 16 to 255 characters).
-fn new_key() -> String {
-    let digits = || (js_sys::Math::random() * 1e16) as u64;
-    web_sys::window()
-        .and_then(|window| window.crypto().ok())
-        .map(|crypto| crypto.random_uuid())
-        .unwrap_or_else(|| format!("{:016}{:016}", digits(), digits()))
 }
