@@ -318,7 +318,8 @@ pub fn is_leap_year(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in_month(year: i32, month: u8) -> Option<u8> {
+/// Days in `month` of `year`; `None` when `month` is not 1 to 12.
+pub(crate) fn days_in_month(year: i32, month: u8) -> Option<u8> {
     Some(match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -359,7 +360,7 @@ fn wall_clock(seconds: i64) -> String {
 }
 
 /// `YYYY-MM-DD`.
-fn push_date(out: &mut String, y: i64, mo: u8, d: u8) {
+pub(crate) fn push_date(out: &mut String, y: i64, mo: u8, d: u8) {
     push_padded(out, y, 4);
     out.push('-');
     push_padded(out, mo.into(), 2);

@@ -10,6 +10,7 @@ mod calendar;
 mod config;
 mod controls;
 mod link;
+pub mod picker;
 mod submit;
 
 pub use calendar::calendar_file;
