@@ -12,6 +12,7 @@
 //! functions from [`form::VisitorForm`] to requests and from responses to
 //! [`form::Outcome`].
 
+pub mod availability;
 pub mod embed;
 pub mod form;
 pub mod json;

@@ -5,8 +5,8 @@
 //! provider and flow shows ([`Control`]).
 
 use booking_core::embed::{
-    Booking, Config, ConfigError, Control, Flow, InputKind, Provider, Settings, Theme, CALCOM_API,
-    DEFAULT_DURATION_MINUTES, DEFAULT_TIMEOUT_SECONDS,
+    Booking, Config, ConfigError, Control, Flow, HourCycle, InputKind, PickerAttributes, Provider, Settings, Theme,
+    CALCOM_API, DEFAULT_DAYS, DEFAULT_DURATION_MINUTES, DEFAULT_TIMEOUT_SECONDS, MAX_DAYS,
 };
 use booking_core::{calcom, gohighlevel, iclosed, meetergo, VisitorForm};
 
@@ -118,6 +118,12 @@ fn an_iclosed_embed_with_every_attribute_reads_to_its_config() {
             duration_minutes: Some(45),
             timeout_seconds: 20,
             reschedule_url: Some("https://example.com/move-my-call".into()),
+            picker: PickerAttributes {
+                availability: true,
+                time_zone: None,
+                hour_cycle: None,
+                days: None,
+            },
         }
     );
     assert_eq!(read.calendar_minutes(), 45);
@@ -1133,4 +1139,159 @@ fn a_booking_id_that_is_not_one_path_segment_is_refused() {
     }
     let config = read_on_page(&calcom, &[("booking", "bk_Ab-9.x~")]).unwrap();
     assert_eq!(config.booking.unwrap().id, "bk_Ab-9.x~");
+}
+
+// ---------------------------------------------------------------------------------------
+// The slot picker's attributes (DESIGN.md §6)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn without_picker_attributes_free_times_are_on_in_the_browsers_zone_and_locales_hours_for_sixty_days() {
+    let read = config(&ICLOSED);
+    assert_eq!(
+        read.picker,
+        PickerAttributes {
+            availability: true,
+            time_zone: None,
+            hour_cycle: None,
+            days: None,
+        }
+    );
+    assert_eq!(read.days_ahead(), 60);
+    assert_eq!(DEFAULT_DAYS, 60);
+    assert_eq!(MAX_DAYS, 365);
+}
+
+#[test]
+fn every_picker_attribute_is_read() {
+    let read = config(&with(
+        &ICLOSED,
+        &[
+            ("data-availability", Some("off")),
+            ("data-time-zone", Some("America/Argentina/Buenos_Aires")),
+            ("data-hour-cycle", Some("h12")),
+            ("data-days", Some("14")),
+        ],
+    ));
+    assert_eq!(
+        read.picker,
+        PickerAttributes {
+            availability: false,
+            time_zone: Some("America/Argentina/Buenos_Aires".into()),
+            hour_cycle: Some(HourCycle::H12),
+            days: Some(14),
+        }
+    );
+    assert_eq!(read.days_ahead(), 14);
+}
+
+#[test]
+fn data_availability_takes_on_or_off_in_any_case_and_nothing_else() {
+    for (value, on) in [("on", true), ("ON", true), (" off ", false), ("Off", false), ("", true)] {
+        let read = config(&with(&ICLOSED, &[("data-availability", Some(value))]));
+        assert_eq!(read.picker.availability, on, "{value:?}");
+    }
+    for value in ["false", "no", "0", "disabled", "of"] {
+        let message = only_mistake(
+            &with(&ICLOSED, &[("data-availability", Some(value))]),
+            "data-availability",
+        );
+        assert!(message.contains(&format!("\"{value}\"")), "{message}");
+        assert!(message.contains("Use off"), "{message}");
+    }
+}
+
+#[test]
+fn data_time_zone_takes_anything_shaped_like_an_iana_name() {
+    for zone in [
+        "UTC",
+        "Europe/Berlin",
+        "America/Argentina/Buenos_Aires",
+        "Etc/GMT+5",
+        "Etc/GMT-14",
+        "America/Port-au-Prince",
+        "EST5EDT",
+        // The shape only: whether it exists is the browser's Intl to say.
+        "Mars/Olympus_Mons",
+    ] {
+        let read = config(&with(&ICLOSED, &[("data-time-zone", Some(zone))]));
+        assert_eq!(read.picker.time_zone.as_deref(), Some(zone));
+    }
+    for zone in [
+        "Berlin time",
+        "+02:00",
+        "GMT +2",
+        "Europe//Berlin",
+        "/Europe/Berlin",
+        "Europe/Berlin/",
+        "../etc/passwd",
+        "Europe/Berlin?x=1",
+        "2024/Zone",
+        "Europe/Zürich",
+    ] {
+        let message = only_mistake(&with(&ICLOSED, &[("data-time-zone", Some(zone))]), "data-time-zone");
+        assert!(message.contains("Europe/Berlin"), "{zone}: {message}");
+    }
+    let too_long: &'static str = Box::leak(format!("Europe/{}", "A".repeat(60)).into_boxed_str());
+    only_mistake(&with(&ICLOSED, &[("data-time-zone", Some(too_long))]), "data-time-zone");
+}
+
+#[test]
+fn data_hour_cycle_takes_h12_or_h23() {
+    for (value, cycle) in [
+        ("h12", HourCycle::H12),
+        ("H23", HourCycle::H23),
+        (" h23", HourCycle::H23),
+    ] {
+        let read = config(&with(&ICLOSED, &[("data-hour-cycle", Some(value))]));
+        assert_eq!(read.picker.hour_cycle, Some(cycle), "{value}");
+    }
+    assert_eq!(HourCycle::H12.key(), "h12");
+    assert_eq!(HourCycle::H23.key(), "h23");
+    for value in ["h24", "h11", "12", "24h", "am/pm"] {
+        let message = only_mistake(&with(&ICLOSED, &[("data-hour-cycle", Some(value))]), "data-hour-cycle");
+        assert!(message.contains("h12") && message.contains("h23"), "{message}");
+    }
+}
+
+#[test]
+fn data_days_is_a_whole_number_from_1_to_365() {
+    for (value, days) in [("1", 1), ("60", 60), ("365", 365), (" 30 ", 30)] {
+        let read = config(&with(&ICLOSED, &[("data-days", Some(value))]));
+        assert_eq!(read.picker.days, Some(days), "{value}");
+        assert_eq!(read.days_ahead(), days);
+    }
+    for value in ["0", "366", "-1", "1.5", "two", "1e2", "99999999999"] {
+        let message = only_mistake(&with(&ICLOSED, &[("data-days", Some(value))]), "data-days");
+        assert!(message.contains("1 to 365"), "{message}");
+    }
+}
+
+#[test]
+fn picker_mistakes_are_reported_with_every_other_one_even_without_a_provider() {
+    let errors = mistakes(&[
+        ("data-availability", "maybe"),
+        ("data-time-zone", "Berlin time"),
+        ("data-hour-cycle", "h24"),
+        ("data-days", "0"),
+    ]);
+    assert_eq!(
+        named(&errors),
+        [
+            "data-availability",
+            "data-days",
+            "data-hour-cycle",
+            "data-provider",
+            "data-time-zone"
+        ]
+    );
+    let errors = mistakes(&with(
+        &ICLOSED,
+        &[
+            ("data-event-id", Some("x")),
+            ("data-days", Some("400")),
+            ("data-hour-cycle", Some("h1")),
+        ],
+    ));
+    assert_eq!(named(&errors), ["data-days", "data-event-id", "data-hour-cycle"]);
 }

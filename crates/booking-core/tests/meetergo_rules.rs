@@ -592,6 +592,7 @@ mod availability {
             start: Some("2026-03-01".into()),
             end: Some("2026-03-31".into()),
             timezone: Some("Europe/Berlin".into()),
+            ..BookingAvailabilityQuery::default()
         }
     }
 

@@ -294,7 +294,15 @@ impl Route {
                 "icsDescription",
             ],
             Route::MeetergoRescheduleAppointment => &["id", "start", "ignoreAvailability"],
-            Route::MeetergoBookingAvailability => &["meetingTypeId", "start", "end", "timezone"],
+            Route::MeetergoBookingAvailability => &[
+                "meetingTypeId",
+                "start",
+                "end",
+                "timezone",
+                "hostIds",
+                "queueId",
+                "existingAppointmentId",
+            ],
             Route::CalcomCreateBooking => &[
                 "start",
                 "eventTypeId",

@@ -1,7 +1,8 @@
 //! The embed's `data-*` attributes (contract: `DESIGN.md` §2) and the page URL's
 //! `booking`/`token`/`provider` parameters (its fragment's, or for links mailed before
 //! tokens left the query, its query's: see [`super::link_parameters`]), read into one
-//! checked [`Config`].
+//! checked [`Config`]. The slot picker's attributes (`DESIGN.md` §6) are checked here
+//! too, so a typo in them is named like any other.
 
 use std::fmt;
 
@@ -16,6 +17,12 @@ pub const DEFAULT_DURATION_MINUTES: u32 = 30;
 /// How long one request may take before the visitor is told, when `data-timeout` is
 /// left out.
 pub const DEFAULT_TIMEOUT_SECONDS: u32 = 15;
+/// How many days ahead the slot picker offers when `data-days` is left out: about two
+/// months, inside every provider's own booking window, which still cuts it shorter.
+pub const DEFAULT_DAYS: u32 = 60;
+/// The most `data-days` may ask: Cal.com clamps a slots query's `end` to a year ahead,
+/// so more would show days no provider fills.
+pub const MAX_DAYS: u32 = 365;
 
 /// The scheduling provider behind `data-endpoint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,6 +134,40 @@ impl Theme {
     }
 }
 
+/// `data-hour-cycle`: how times are written, when the marketer overrides the locale's
+/// habit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HourCycle {
+    /// `h12`: 1 to 12 with AM/PM.
+    H12,
+    /// `h23`: 0 to 23.
+    H23,
+}
+
+impl HourCycle {
+    /// The `data-hour-cycle` value, also `Intl.DateTimeFormat`'s `hourCycle`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::H12 => "h12",
+            Self::H23 => "h23",
+        }
+    }
+}
+
+/// The slot picker's attributes (`DESIGN.md` §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickerAttributes {
+    /// `data-availability`: `false` for `off` (typed date and time inputs only).
+    pub availability: bool,
+    /// `data-time-zone`: the IANA zone to start in instead of the browser's. Only its
+    /// shape is checked here; the widget asks `Intl` whether it exists.
+    pub time_zone: Option<String>,
+    /// `data-hour-cycle`; the locale's when `None`.
+    pub hour_cycle: Option<HourCycle>,
+    /// `data-days`: how many days ahead to offer; [`DEFAULT_DAYS`] when `None`.
+    pub days: Option<u32>,
+}
+
 /// One widget's checked configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -149,6 +190,8 @@ pub struct Config {
     pub timeout_seconds: u32,
     /// `data-reschedule-url`: the page the success view's reschedule link opens.
     pub reschedule_url: Option<String>,
+    /// `data-availability`, `data-time-zone`, `data-hour-cycle`, `data-days`.
+    pub picker: PickerAttributes,
 }
 
 /// A mistake in the embed: the attribute to change and how, for the marketer.
@@ -170,6 +213,11 @@ impl Config {
     /// The meeting's length for the calendar file.
     pub fn calendar_minutes(&self) -> u32 {
         self.duration_minutes.unwrap_or(DEFAULT_DURATION_MINUTES)
+    }
+
+    /// How many days ahead the slot picker offers.
+    pub fn days_ahead(&self) -> u32 {
+        self.picker.days.unwrap_or(DEFAULT_DAYS)
     }
 }
 
@@ -238,6 +286,7 @@ impl Config {
             positive_number(&get, "data-duration", &mut problems);
             positive_number(&get, "data-timeout", &mut problems);
             theme(&get, &mut problems);
+            picker(&get, &mut problems);
             return Err(problems.0);
         };
         if declared_flow == Flow::Call && provider != Provider::Calcom {
@@ -311,6 +360,7 @@ impl Config {
             Provider::Calcom => settings_for_calcom(flow, &get, &mut problems),
         };
         let theme = theme(&get, &mut problems);
+        let picker = picker(&get, &mut problems);
         let reschedule_url = get("data-reschedule-url").and_then(|url| {
             super::link::followable(&url)
                 .map(str::to_owned)
@@ -334,6 +384,7 @@ impl Config {
                 duration_minutes: duration,
                 timeout_seconds,
                 reschedule_url,
+                picker,
             }),
             _ => Err(problems.0),
         }
@@ -402,6 +453,85 @@ fn theme(get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Them
             Theme::Auto
         }
     }
+}
+
+/// The slot picker's attributes; none depends on the provider.
+fn picker(get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> PickerAttributes {
+    let availability = match get("data-availability")
+        .map(|value| value.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("on") => true,
+        Some("off") => false,
+        Some(other) => {
+            problems.push(
+                "data-availability",
+                format!(
+                    "\"{other}\" is not a setting. Use off to let visitors type a date and time instead of \
+                     picking a free one, or leave it out."
+                ),
+            );
+            true
+        }
+    };
+    let time_zone = get("data-time-zone").and_then(|zone| {
+        if is_zone_name(&zone) {
+            Some(zone)
+        } else {
+            problems.push(
+                "data-time-zone",
+                format!("\"{zone}\" is not a time zone name. Use an IANA name like Europe/Berlin or America/New_York."),
+            );
+            None
+        }
+    });
+    let hour_cycle = match get("data-hour-cycle")
+        .map(|value| value.to_ascii_lowercase())
+        .as_deref()
+    {
+        None => None,
+        Some("h12") => Some(HourCycle::H12),
+        Some("h23") => Some(HourCycle::H23),
+        Some(other) => {
+            problems.push(
+                "data-hour-cycle",
+                format!(
+                    "\"{other}\" is not an hour cycle. Use h12 (2:30 PM) or h23 (14:30), or leave it out for the \
+                     visitor's usual one."
+                ),
+            );
+            None
+        }
+    };
+    let days = get("data-days").and_then(|text| match text.parse::<u32>() {
+        Ok(days) if (1..=MAX_DAYS).contains(&days) => Some(days),
+        _ => {
+            problems.push(
+                "data-days",
+                format!("\"{text}\" is not a number of days from 1 to {MAX_DAYS}. Leave it out for {DEFAULT_DAYS}."),
+            );
+            None
+        }
+    });
+    PickerAttributes {
+        availability,
+        time_zone,
+        hour_cycle,
+        days,
+    }
+}
+
+/// Whether `zone` has the shape of an IANA zone name (`UTC`, `Europe/Berlin`,
+/// `America/Argentina/Buenos_Aires`, `Etc/GMT+5`): whether it exists is the browser's
+/// `Intl` to say, and its tables differ from any list this crate could carry.
+fn is_zone_name(zone: &str) -> bool {
+    zone.len() <= 64
+        && zone.split('/').all(|part| {
+            part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
+        })
 }
 
 fn positive_number(

@@ -16,6 +16,8 @@ use crate::{calcom, gohighlevel, iclosed, meetergo};
 /// HTTP method of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`: availability; no body.
+    Get,
     /// `POST`.
     Post,
     /// `PUT`.
@@ -26,6 +28,7 @@ impl Method {
     /// As on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Get => "GET",
             Self::Post => "POST",
             Self::Put => "PUT",
         }

@@ -85,18 +85,23 @@ pub fn reschedule_appointment_request(start: &Timestamp) -> RescheduleAppointmen
     }
 }
 
-/// Bookable times from `first_day` to `last_day` (`YYYY-MM-DD`), written in `zone`.
+/// Bookable times from `first_day` to `last_day` (`YYYY-MM-DD`), written in `zone`, of
+/// the hosts or queue the embed names.
 pub fn booking_availability_query(
     settings: &Settings,
     first_day: &str,
     last_day: &str,
     zone: &str,
 ) -> BookingAvailabilityQuery {
+    let host_ids = settings.host_ids.iter().filter_map(|id| filled(id)).collect::<Vec<_>>();
     BookingAvailabilityQuery {
         meeting_type_id: filled(&settings.meeting_type_id),
         start: filled(first_day),
         end: filled(last_day),
         timezone: filled(zone),
+        host_ids: (!host_ids.is_empty()).then(|| host_ids.join(",")),
+        queue_id: settings.queue_id.as_deref().and_then(filled),
+        existing_appointment_id: None,
     }
 }
 

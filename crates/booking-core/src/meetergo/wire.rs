@@ -231,6 +231,16 @@ pub struct BookingAvailabilityQuery {
     /// IANA zone the times are written in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// Only these hosts' times, comma-separated (a query string has no arrays that
+    /// the relay's reader keeps; the embed's `data-host-ids` is written the same way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_ids: Option<String>,
+    /// Only this round-robin queue's times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// The appointment being moved: its own time counts as free.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_appointment_id: Option<String>,
 }
 
 /// Reply to the availability query.
