@@ -50,6 +50,10 @@ const FLOWS = {
   call: ["Get a call now", "Call me"],
 };
 
+/** The slot picker's empty box (src/view/picker.rs draws the same two elements). */
+const PICKER_BOX = () =>
+  element("div", { class: "bw-picker bw-wide" }, element("div", { class: "bw-picker-layout", "data-view": "month" }));
+
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) if (value != null) node.setAttribute(name, value);
@@ -91,7 +95,16 @@ function drawShell(host) {
   if (!names) return;
 
   const [title, button] = FLOWS[flow];
+  // Config::availability_source: where free times can be asked, the wasm's slot picker
+  // stands for the date and the time. Its box is drawn now, at its final size, so
+  // nothing moves when the times arrive.
+  const picker =
+    flow !== "call" &&
+    setting(host.getAttribute("data-availability")) !== "off" &&
+    (provider !== "iclosed" || setting(host.getAttribute("data-link-prefix")) !== "");
   const fields = names.split(" ").map((name) => {
+    if (picker && name === "date") return PICKER_BOX();
+    if (picker && name === "time") return "";
     const [label, type, autocomplete, hint] = FIELDS[name];
     const hintId = hint && `${name}-hint`;
     const common = { id: name, name, "aria-describedby": hintId };

@@ -33,7 +33,7 @@ pub async fn submit(submission: &Submission<'_>, key: &str, timeout_seconds: u32
             Step::Contact => format!("{key}-contact"),
             Step::Booking => key.to_owned(),
         };
-        let (status, reply_token, body) = send(&request, &step_key, timeout_seconds).await?;
+        let (status, reply_token, body) = send(&request, Some(&step_key), timeout_seconds).await?;
         token = reply_token.or(token);
         match submission.answer(request.step, status, &body)? {
             Next::Send(next) => request = next,
@@ -42,7 +42,18 @@ pub async fn submit(submission: &Submission<'_>, key: &str, timeout_seconds: u32
     }
 }
 
-async fn send(request: &Request, key: &str, timeout_seconds: u32) -> Result<(u16, Option<String>, Vec<u8>), Failure> {
+/// Sends a read (availability): its status and body.
+pub async fn read(request: &Request, timeout_seconds: u32) -> Result<(u16, Vec<u8>), Failure> {
+    let (status, _, body) = send(request, None, timeout_seconds).await?;
+    Ok((status, body))
+}
+
+/// One request: a write carries its JSON body and idempotency `key`, a read neither.
+async fn send(
+    request: &Request,
+    key: Option<&str>,
+    timeout_seconds: u32,
+) -> Result<(u16, Option<String>, Vec<u8>), Failure> {
     // `AbortSignal.timeout` aborts with a `TimeoutError`, which tells a slow answer
     // from a network that is down (a `TypeError`).
     let signal = AbortSignal::timeout_with_u32(timeout_seconds.saturating_mul(1_000));
@@ -58,15 +69,21 @@ async fn send(request: &Request, key: &str, timeout_seconds: u32) -> Result<(u16
     };
     let response: Response = async {
         let headers = Headers::new()?;
-        headers.set("content-type", "application/json")?;
-        headers.set("idempotency-key", key)?;
+        if let Some(key) = key {
+            headers.set("idempotency-key", key)?;
+        }
+        if !request.body.is_empty() {
+            headers.set("content-type", "application/json")?;
+        }
         for (name, value) in &request.headers {
             headers.set(name, value)?;
         }
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_headers(&headers);
-        init.set_body(&JsValue::from_str(&request.body));
+        if !request.body.is_empty() {
+            init.set_body(&JsValue::from_str(&request.body));
+        }
         init.set_signal(Some(&signal));
         let window = web_sys::window().ok_or(JsValue::NULL)?;
         JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))

@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 
+use booking_core::embed::picker::{weekday_order, Weekday};
 use booking_core::ZoneOffsets;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -142,6 +143,123 @@ pub fn describe_instant(epoch_millis: f64, zone: &str) -> Option<String> {
     )
     .ok()?;
     Some(format.format(epoch_millis))
+}
+
+/// Formatting options as `Intl` takes them.
+fn format_in(zone: &str, pairs: &[(&str, &str)]) -> Option<ZoneFormat> {
+    let object = options(pairs);
+    let _ = Reflect::set(&object, &JsValue::from_str("timeZone"), &JsValue::from_str(zone));
+    ZoneFormat::new(&JsValue::UNDEFINED, &object).ok()
+}
+
+thread_local! {
+    /// The picker's formatters, made on first use and kept: making one costs far more
+    /// than using it, and a month grid names some forty days. Times are kept for one
+    /// zone and hour cycle at a time (the visitor's), remade when they switch.
+    static DATE_FORMATS: RefCell<Option<(ZoneFormat, ZoneFormat)>> = const { RefCell::new(None) };
+    static TIME_FORMAT: RefCell<Option<(String, bool, ZoneFormat)>> = const { RefCell::new(None) };
+}
+
+/// The local time of `unix_seconds` in `zone` as the visitor reads it ("9:30 AM",
+/// "09:30"); `hour12` from `data-hour-cycle`, else the locale's habit.
+pub fn time_label(zone: &str, hour12: bool, unix_seconds: i64) -> String {
+    TIME_FORMAT.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if !matches!(&*cached, Some((known, cycle, _)) if known == zone && *cycle == hour12) {
+            let cycle = if hour12 { "h12" } else { "h23" };
+            *cached = format_in(
+                zone,
+                &[("hour", "numeric"), ("minute", "2-digit"), ("hourCycle", cycle)],
+            )
+            .map(|format| (zone.to_owned(), hour12, format));
+        }
+        cached
+            .as_ref()
+            .map(|(_, _, format)| format.format(unix_seconds as f64 * 1000.0))
+            .unwrap_or_default()
+    })
+}
+
+/// Calendar days in the visitor's language: the whole date ("Tuesday, 9 March 2027")
+/// with `full`, else the month and year ("March 2027"). The date is formatted at noon
+/// UTC and read in UTC, so no zone moves it to another day.
+pub fn date_label(year: i32, month: u8, day: u8, full: bool) -> String {
+    DATE_FORMATS.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        if cached.is_none() {
+            *cached = format_in("UTC", &[("dateStyle", "full")])
+                .zip(format_in("UTC", &[("month", "long"), ("year", "numeric")]));
+        }
+        cached
+            .as_ref()
+            .map(|(whole, month_year)| {
+                let format = if full { whole } else { month_year };
+                format.format(noon_utc(year, month, day))
+            })
+            .unwrap_or_default()
+    })
+}
+
+fn noon_utc(year: i32, month: u8, day: u8) -> f64 {
+    js_sys::Date::utc(f64::from(year), f64::from(month) - 1.0) + (f64::from(day) - 0.5) * 86_400_000.0
+}
+
+/// The seven weekday names from `first`, short and long: ("Mon", "Monday").
+pub fn weekday_names(first: Weekday) -> Vec<(String, String)> {
+    let (Some(short), Some(long)) = (
+        format_in("UTC", &[("weekday", "short")]),
+        format_in("UTC", &[("weekday", "long")]),
+    ) else {
+        return Vec::new();
+    };
+    // 2024-01-01 was a Monday.
+    weekday_order(first)
+        .into_iter()
+        .map(|weekday| {
+            let at = noon_utc(2024, 1, 1 + weekday.days_from_monday());
+            (short.format(at), long.format(at))
+        })
+        .collect()
+}
+
+/// Whether the visitor's locale writes times with AM/PM.
+pub fn locale_hour12() -> bool {
+    ZoneFormat::new(&JsValue::UNDEFINED, &options(&[("hour", "numeric")]))
+        .ok()
+        .and_then(|format| Reflect::get(&format.resolved_options(), &JsValue::from_str("hourCycle")).ok())
+        .and_then(|cycle| cycle.as_string())
+        .is_some_and(|cycle| cycle == "h12" || cycle == "h11")
+}
+
+/// The first day of the week where the visitor lives, from `Intl.Locale`'s week info
+/// (`getWeekInfo()`, or the older `weekInfo` getter); Monday where the browser does
+/// not say.
+pub fn week_start() -> Weekday {
+    let read = || -> Option<Weekday> {
+        let navigator = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).ok()?;
+        let language = Reflect::get(&navigator, &JsValue::from_str("language"))
+            .ok()?
+            .as_string()?;
+        let locale = js_sys::Reflect::construct(
+            &Reflect::get(&js_sys::global(), &JsValue::from_str("Intl"))
+                .ok()
+                .and_then(|intl| Reflect::get(&intl, &JsValue::from_str("Locale")).ok())?
+                .dyn_into::<js_sys::Function>()
+                .ok()?,
+            &Array::of1(&JsValue::from_str(&language)),
+        )
+        .ok()?;
+        let getter = Reflect::get(&locale, &JsValue::from_str("getWeekInfo"))
+            .ok()
+            .and_then(|getter| getter.dyn_into::<js_sys::Function>().ok());
+        let info = match getter {
+            Some(getter) => getter.call0(&locale).ok()?,
+            None => Reflect::get(&locale, &JsValue::from_str("weekInfo")).ok()?,
+        };
+        let first = Reflect::get(&info, &JsValue::from_str("firstDay")).ok()?.as_f64()?;
+        Weekday::from_iso(first as u8)
+    };
+    read().unwrap_or(Weekday::DEFAULT_WEEK_START)
 }
 
 #[cfg(test)]

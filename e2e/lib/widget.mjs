@@ -34,10 +34,15 @@ export function embed(attributes) {
   return `<div data-booking-widget ${written}></div>`;
 }
 
-/** The attributes of a widget for `provider` and `flow` against `endpoint`. */
+/**
+ * The attributes of a widget for `provider` and `flow` against `endpoint`. The date
+ * and time are typed (`data-availability="off"`) unless `extra` says otherwise: the
+ * suites that type them test that path; `picker.test.mjs` tests the slot picker.
+ */
 export function widgetAttributes(provider, flow, endpoint, extra = {}) {
   const base = flow === "call" ? CALL_EMBED : EMBEDS[provider];
-  return { "data-provider": provider, "data-flow": flow, "data-endpoint": endpoint, ...base, ...extra };
+  const typed = flow === "call" ? {} : { "data-availability": "off" };
+  return { "data-provider": provider, "data-flow": flow, "data-endpoint": endpoint, ...base, ...typed, ...extra };
 }
 
 /** A host page: the marketer's HTML around the two lines of the embed. */

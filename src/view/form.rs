@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use booking_core::embed::{check, Config, Control, Failure, Flow, InputKind, Problem, Submission};
 use booking_core::VisitorForm;
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use super::outcome::{success_view, Done, SuccessView};
+use super::picker::{self, Picker, PickerState};
 use crate::fetch;
 use crate::intl::{self, IntlZones};
 use crate::page::{self, Draft};
@@ -53,15 +54,32 @@ pub fn BookingForm(
             .unwrap_or_else(|| VisitorForm::from_page_query(&page::query())),
     );
     let form_ref = NodeRef::<html::Form>::new();
+    // The picker replaces the date and time inputs wherever the provider's free times
+    // can be asked; the marketer hears why when they cannot.
+    let picker_on = config.flow != Flow::Call
+        && match booking_core::embed::source(&config) {
+            Ok(_) => true,
+            Err(why) => {
+                page::console_warn(&format!("booking-widget: {why}"));
+                false
+            }
+        };
+    let picker_state = RwSignal::new(PickerState::default());
+    let typed_times = Memo::new(move |_| !picker_on || picker_state.with(PickerState::typed));
     // The browser's zone and the list to choose from come in the task after the form
     // shows. The page's first `Intl.DateTimeFormat` loads the browser's locale data, and
     // with the ~400 options that was half the widget's start-up (from the compiled wasm
     // to the first input).
+    let picker_config = picker_on.then(|| config.clone());
+    let zone_config = config.picker.time_zone.clone();
     set_timeout(
         move || {
             if form.with_untracked(|form| form.time_zone.is_empty()) {
-                let zone = intl::browser_zone();
+                let zone = zone_config.unwrap_or_else(intl::browser_zone);
                 form.update(|form| form.time_zone = zone);
+            }
+            if let Some(config) = &picker_config {
+                picker::start(picker_state, config, form);
             }
             if controls.contains(&Control::TimeZone) {
                 form.with_untracked(|form| add_zone_options(form_ref, &form.time_zone));
@@ -111,7 +129,7 @@ pub fn BookingForm(
         })
     };
 
-    let on_input = move |control: Control, value: String| {
+    let edit = move |control: Control, value: String| {
         form.update(|form| control.set(form, value));
         // Writing `progress` wakes every input's message, so a keystroke writes it only
         // when it changes: after an input's first keystroke, usually not.
@@ -137,6 +155,12 @@ pub fn BookingForm(
             });
         }
     };
+    let on_input = move |control: Control, value: String| {
+        edit(control, value);
+        if control == Control::TimeZone && picker_on {
+            picker::follow_zone(picker_state, form, edit);
+        }
+    };
 
     let submit_label = match config.flow {
         Flow::Book => "Book call",
@@ -151,6 +175,8 @@ pub fn BookingForm(
     // The idempotency key of the last attempt and the form it sent: a retry of the
     // same form reuses it, an edited form is a new submission.
     let mut attempt = None::<(VisitorForm, String)>;
+    // The picker's own copy: the submit handler owns `config`.
+    let picker_embed = config.clone();
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         if progress.with_untracked(|progress| progress.sending) {
@@ -161,7 +187,7 @@ pub fn BookingForm(
         let submission = match Submission::prepare(&config, &current, &IntlZones).map(Submission::into_owned) {
             Ok(submission) => submission,
             Err(problems) => {
-                focus_first_problem(form_ref, controls, &problems);
+                focus_first_problem(form_ref, controls, &problems, typed_times.get_untracked());
                 return;
             }
         };
@@ -202,7 +228,11 @@ pub fn BookingForm(
                 }
                 Err(error) => {
                     if let Failure::Rejected(problems) = &error {
-                        focus_first_problem(form_ref, controls, problems);
+                        let typed = typed_times.get_untracked();
+                        if let Some(taken) = problems.iter().find(|problem| !typed && is_when(problem.control)) {
+                            picker::taken(picker_state, &config, form, taken.message.clone());
+                        }
+                        focus_first_problem(form_ref, controls, problems, typed);
                     }
                     // Keys sorted, as `json!` wrote them; a struct keeps `Value` out of the wasm.
                     #[derive(serde::Serialize)]
@@ -272,13 +302,41 @@ pub fn BookingForm(
                 {controls
                     .iter()
                     .map(|&control| {
-                        view! {
+                        let row = move || view! {
                             <FieldRow
                                 control=control
                                 form=form
                                 message=message_for(control)
                                 on_input=on_input
                             />
+                        };
+                        match control {
+                            // The picker stands for both the date and the time, until its
+                            // source fails to answer in a shape it can read.
+                            Control::Date | Control::Time if picker_on => {
+                                let picker = (control == Control::Date).then(|| {
+                                    let date = message_for(Control::Date);
+                                    let time = message_for(Control::Time);
+                                    let config = picker_embed.clone();
+                                    (config, Memo::new(move |_| date.get().or_else(|| time.get())))
+                                });
+                                Either::Left(move || {
+                                    if typed_times.get() {
+                                        Either::Left(row())
+                                    } else {
+                                        Either::Right(picker.clone().map(|(config, message)| view! {
+                                            <Picker
+                                                config=config
+                                                form=form
+                                                state=picker_state
+                                                message=message
+                                                on_input=on_input
+                                            />
+                                        }))
+                                    }
+                                })
+                            }
+                            _ => Either::Right(row()),
                         }
                     })
                     .collect_view()}
@@ -410,13 +468,25 @@ fn add_zone_options(form_ref: NodeRef<html::Form>, chosen: &str) {
     }
 }
 
+/// Whether `control` is one the picker stands for.
+fn is_when(control: Option<Control>) -> bool {
+    matches!(control, Some(Control::Date | Control::Time))
+}
+
 /// Moves focus to the first input (in the order shown) with a problem, or to the
-/// form's alert when no input can fix it.
-fn focus_first_problem(form_ref: NodeRef<html::Form>, controls: &[Control], problems: &[Problem]) {
+/// form's alert when no input can fix it. The picker's times (`#date`) stand for the
+/// date and time unless they are `typed`.
+fn focus_first_problem(form_ref: NodeRef<html::Form>, controls: &[Control], problems: &[Problem], typed: bool) {
     let target = controls
         .iter()
         .find(|control| problems.iter().any(|problem| problem.control == Some(**control)))
-        .map_or("bw-alert", |control| control.name());
+        .map_or("bw-alert", |control| {
+            if !typed && is_when(Some(*control)) {
+                Control::Date.name()
+            } else {
+                control.name()
+            }
+        });
     focus_in_widget(form_ref, &format!("#{target}"));
 }
 

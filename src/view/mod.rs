@@ -1,10 +1,11 @@
-//! The widget's views, one module per part: the form ([`form`]), and what it shows
-//! once a booking is made ([`outcome`]). Every decision they show (which inputs, which
+//! The widget's views, one module per part: the form ([`form`]), the slot picker in
+//! it ([`picker`]), and what it shows once a booking is made ([`outcome`]). Every decision they show (which inputs, which
 //! messages, what a reply means) comes from `booking_core::embed`; these only render
 //! and wire events.
 
 mod form;
 mod outcome;
+mod picker;
 
 use booking_core::embed::{Config, ConfigError};
 use leptos::either::Either;

@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+use super::config::HourCycle;
 use crate::time::{civil_from_seconds, days_from_civil, days_in_month, parse_date, push_date, ZoneOffsets};
 
 /// A day of the week. Columns, `Home`/`End` and the weekday of a date are all counted
@@ -550,26 +551,6 @@ pub fn nearest_free(slots: &[i64], wanted: i64, n: usize) -> Vec<i64> {
         }
     }
     times[start..end].to_vec()
-}
-
-/// How the visitor's clock writes hours, from `data-hour-cycle`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HourCycle {
-    /// `h12`: 1 to 12 with AM/PM.
-    H12,
-    /// `h23`: 0 to 23.
-    H23,
-}
-
-impl HourCycle {
-    /// `h12` or `h23`; anything else is `None`, and the locale decides.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim() {
-            "h12" => Some(Self::H12),
-            "h23" => Some(Self::H23),
-            _ => None,
-        }
-    }
 }
 
 /// The `hour12` option to hand `Intl.DateTimeFormat`: the marketer's `data-hour-cycle`
