@@ -97,6 +97,7 @@ pub fn booking_availability_query(
         start: filled(first_day),
         end: filled(last_day),
         timezone: filled(zone),
+        existing_appointment_id: None,
     }
 }
 

@@ -231,6 +231,9 @@ pub struct BookingAvailabilityQuery {
     /// IANA zone the times are written in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// The appointment being moved: its own time counts as free.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_appointment_id: Option<String>,
 }
 
 /// Reply to the availability query.
