@@ -9,6 +9,7 @@ use booking_core::embed::{
     availability_request, read_availability, source, AvailabilityError, Config, Failure, Method, NoSource, Provider,
     Request, Source,
 };
+use booking_core::iclosed::{validate_event_dates, EventDatesRequest};
 use booking_core::json::Json;
 use booking_core::time::parse_timestamp;
 use booking_core::{calcom, gohighlevel, meetergo};
@@ -817,11 +818,17 @@ fn meetergo_reschedule_asks_with_the_appointment_being_moved() {
 }
 
 #[test]
-fn iclosed_has_a_source_but_this_build_writes_no_request_for_it() {
+fn iclosed_asks_its_event_dates_with_a_post_from_the_first_day() {
     let config = embed(&ICLOSED_PREFIX);
-    let refused = availability_request(&config, "2027-03-01", "2027-03-02", "UTC", &ChronoTz);
-    assert_eq!(refused, Err(NoSource::NoRequest(Provider::Iclosed)));
-    assert!(refused.unwrap_err().to_string().contains("iClosed"));
+    let asked = request(&config, "2027-03-01", "2027-03-31", "Europe/Berlin");
+    assert_eq!(asked.method, Method::Post);
+    assert_eq!(asked.url, "https://relay.example.com/iclosed/v1/events/eventDates");
+    assert_eq!(
+        asked.body,
+        r#"{"linkPrefix":"jane/intro-call","timeZone":"Europe/Berlin","currentDate":"2027-03-01"}"#
+    );
+    let request: EventDatesRequest = serde_json::from_str(&asked.body).unwrap();
+    assert_eq!(validate_event_dates(&request, &ChronoTz), []);
 }
 
 #[test]

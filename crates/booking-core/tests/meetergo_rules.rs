@@ -683,6 +683,16 @@ mod availability {
                 ),
                 row("timezone missing", [unset("timezone")], None),
                 row("timezone empty", [set("timezone", "")], Some(("timezone", Code::Empty))),
+                row(
+                    "the appointment being moved",
+                    [set("existingAppointmentId", "a1b2")],
+                    None,
+                ),
+                row(
+                    "existingAppointmentId empty",
+                    [set("existingAppointmentId", "")],
+                    Some(("existingAppointmentId", Code::Empty)),
+                ),
             ],
             validate_booking_availability,
         );

@@ -109,6 +109,8 @@ fn iclosed_replies() {
     agree::<iclosed::CreateCallResponse>(example("iclosed-create-call"));
     agree::<iclosed::RescheduleCallResponse>(example("iclosed-reschedule-call"));
     agree::<iclosed::CreateCallResponse>(json!({"data": {"eventCall": {}}}));
+    agree::<iclosed::EventDatesResponse>(example("iclosed-event-dates"));
+    agree::<iclosed::EventDatesResponse>(json!({"data": {"availabilities": {}, "appliedHostIds": ["h1", 2]}}));
 }
 
 #[test]
@@ -136,6 +138,8 @@ fn calcom_replies() {
     agree::<calcom::BookingResponse>(recurring);
     agree::<calcom::BookingResponse>(json!({"status": "success", "data": []}));
     agree::<calcom::CreatePhoneCallResponse>(example("calcom-create-phone-call"));
+    agree::<calcom::ReserveSlotResponse>(example("calcom-reserve-slot"));
+    agree::<calcom::ReleaseSlotResponse>(json!({"status": "success"}));
 }
 
 #[test]

@@ -216,6 +216,29 @@ fn calcom_slots_and_phone_call_examples() {
     assert_eq!(outcome.state, BookingState::CallRequested);
 }
 
+#[test]
+fn iclosed_event_dates_and_calcom_reservation_examples() {
+    let reply: iclosed::EventDatesResponse = parse_and_truncate("iclosed-event-dates");
+    assert_eq!(reply.data.availabilities["2026-03-09"], ["09:00", "09:30", "10:00"]);
+    assert_eq!(
+        reply.data.applied_host_ids,
+        Some(vec![iclosed::HostId::Number(101), iclosed::HostId::Number(102)])
+    );
+    // Times must be text: a reply with numbers there is no availability source at all.
+    let error = parse_response::<iclosed::EventDatesResponse>(br#"{"data":{"availabilities":{"2026-03-09":[900]}}}"#)
+        .unwrap_err();
+    assert_eq!(error.path, "data.availabilities.2026-03-09.0");
+    let reply: calcom::ReserveSlotResponse = parse_and_truncate("calcom-reserve-slot");
+    assert_eq!(reply.data.reservation_uid, "e84be5a3-4696-49e3-acc7-b2f3999c3b94");
+    assert_eq!(reply.data.reservation_duration, 5);
+    // Every field of the hold is required by the spec.
+    let error = parse_response::<calcom::ReserveSlotResponse>(
+        br#"{"status":"success","data":{"eventTypeId":1,"slotStart":"s","slotEnd":"e","slotDuration":30,"reservationDuration":5,"reservationUntil":"u"}}"#,
+    )
+    .unwrap_err();
+    assert!(error.detail.contains("reservationUid"), "{error}");
+}
+
 /// Replies that are JSON but not the documented shape: the error says where.
 #[test]
 fn malformed_replies_name_the_path() {

@@ -64,8 +64,8 @@ impl Admission {
     }
 
     /// Lets a request in, or says why not, cheapest check first: the client's rate
-    /// (`429`), the global ceiling (`429`), a write's `Origin` (`403`, serve mode) and
-    /// `Content-Type` (`415`). The in-flight cap comes once the body is read
+    /// (`429`), the global ceiling (`429`), a write's `Origin` (`403`, serve mode) and a
+    /// body's `Content-Type` (`415`). The in-flight cap comes once the body is read
     /// ([`Admission::answering`]).
     pub fn admit(&self, route: Route, parts: &Parts) -> Result<Admitted, RelayError> {
         let peer = parts
@@ -90,6 +90,10 @@ impl Admission {
                     return Err(RelayError::OriginNotAllowed);
                 }
             }
+        }
+        // A JSON body said to be anything else is a form a page could send without a
+        // preflight; a `DELETE` carries none.
+        if route.has_body() {
             let json = parts
                 .headers
                 .get(header::CONTENT_TYPE)

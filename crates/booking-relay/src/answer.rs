@@ -13,15 +13,18 @@ use crate::ops::{Operation, Route};
 
 /// Words each provider uses when it refuses a time that is not free (lower case).
 /// Cal.com: `no_available_users_found_error`, `booking_time_out_of_bounds_error` and
-/// "Attempting to book a meeting in the past." (its booking errors); HighLevel: "The
-/// slot you have selected is no longer available."; iClosed and meetergo answer in
+/// "Attempting to book a meeting in the past." (its booking errors), and a `422` on a
+/// slot reservation when the slot is "already reserved" or "already booked"; HighLevel:
+/// "The slot you have selected is no longer available."; iClosed and meetergo answer in
 /// NestJS's shape with "not available" or "no longer available" in the message.
-const SLOT_REFUSALS: [&str; 5] = [
+const SLOT_REFUSALS: [&str; 7] = [
     "no_available_users_found",
     "booking_time_out_of_bounds",
     "in the past",
     "not available",
     "no longer available",
+    "already reserved",
+    "already booked",
 ];
 
 /// The provider's `status` and reply `body` to `operation`: the 2xx status and body to
@@ -76,6 +79,7 @@ fn start_field(route: Route) -> Option<&'static str> {
         | Route::MeetergoRescheduleAppointment
         | Route::CalcomCreateBooking
         | Route::CalcomRescheduleBooking => Some("start"),
+        Route::CalcomReserveSlot => Some("slotStart"),
         _ => None,
     }
 }

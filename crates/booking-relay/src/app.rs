@@ -1,8 +1,10 @@
 //! One pipeline for both modes: admit (rate limits, `Origin`, `Content-Type`) → read the
 //! body → parse → refuse forbidden fields → apply policy → validate → check the
 //! reschedule token → (replay, or) call the upstream once per `Idempotency-Key`, to its
-//! end whatever the connection does → pass the reply through the allow-list → sign a
-//! token for the booking.
+//! end whatever the connection does; an availability read from the cache, or once for
+//! all identical reads at the time ([`crate::cache`]) → pass the reply through the
+//! allow-list → sign a token for the booking; a write that changed free times drops
+//! its provider's cached availability.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,12 +14,13 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use booking_core::{Code, FieldError};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::admission::{Admission, Admitted};
+use crate::cache::AvailabilityCache;
 use crate::config::{Config, Limits, Policy, Secrets};
 use crate::error::RelayError;
 use crate::http::{Failed, HttpUpstream};
@@ -71,6 +74,7 @@ pub struct AppState {
     upstream: Upstream,
     idempotency: Box<dyn IdempotencyStore>,
     admission: Admission,
+    availability: AvailabilityCache,
 }
 
 impl AppState {
@@ -113,6 +117,7 @@ impl AppState {
                 limits.idempotency_max_keys,
             )),
             admission: Admission::new(config, serve),
+            availability: AvailabilityCache::memory(limits.availability_cache(), limits.availability_cache_max_entries),
             allowed_origins: config.allowed_origins.clone(),
             limits,
             tokens,
@@ -139,6 +144,12 @@ impl AppState {
         &self.tokens
     }
 
+    /// This state with `availability` as its cache (tests: a store on a clock they turn).
+    pub fn with_availability(mut self, availability: AvailabilityCache) -> Self {
+        self.availability = availability;
+        self
+    }
+
     /// This state with `tokens` as its signer (tests: other keys, a clock they move).
     pub fn with_tokens(mut self, tokens: Tokens) -> Self {
         self.tokens = tokens;
@@ -155,6 +166,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/iclosed/v1/eventCalls/reschedule",
             put(route(Route::IclosedRescheduleCall)),
         )
+        .route("/iclosed/v1/events/eventDates", post(route(Route::IclosedEventDates)))
         .route(
             "/gohighlevel/contacts/upsert",
             post(route(Route::GohighlevelUpsertContact)),
@@ -186,6 +198,11 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(route(Route::CalcomRescheduleBooking)),
         )
         .route("/calcom/v2/slots", get(route(Route::CalcomSlots)))
+        .route("/calcom/v2/slots/reservations", post(route(Route::CalcomReserveSlot)))
+        .route(
+            "/calcom/v2/slots/reservations/{uid}",
+            delete(route(Route::CalcomReleaseSlot)),
+        )
         .route(
             "/calcom/v2/teams/{teamId}/event-types/{eventTypeId}/create-phone-call",
             post(route(Route::CalcomCreatePhoneCall)),
@@ -205,7 +222,7 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 fn cors(state: &AppState) -> CorsLayer {
     let layer = CorsLayer::new()
-        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             HeaderName::from_static(IDEMPOTENCY_HEADER),
@@ -239,6 +256,8 @@ async fn sandbox_reset(State(state): State<Arc<AppState>>) -> StatusCode {
     if let Some(sandbox) = state.sandbox_upstream() {
         sandbox.reset();
     }
+    // Answers about bookings that no longer exist.
+    state.availability.clear().await;
     StatusCode::NO_CONTENT
 }
 
@@ -326,11 +345,18 @@ async fn pipeline(
                 Err(_) => return Err(RelayError::UpstreamTimeout),
             }
         } else {
-            let running = run(state, &operation, received(), proof, &admitted);
+            let running = async {
+                match operation.availability_key() {
+                    Some(query) => {
+                        let fetch = || async { run(state, &operation, received(), None, &admitted).await.0 };
+                        state.availability.answer(route.provider(), query, fetch).await
+                    }
+                    None => run(state, &operation, received(), proof, &admitted).await.0,
+                }
+            };
             tokio::time::timeout(wait, running)
                 .await
                 .map_err(|_| RelayError::UpstreamTimeout)?
-                .0
         };
         return Ok((respond(stored, false, &client), contact));
     };
@@ -500,11 +526,18 @@ async fn run(
         Ok(answer) => answer,
         Err(Failed { error, may_have_acted }) if may_have_acted => {
             acted(claim);
+            if route.changes_availability() {
+                state.availability.forget(route.provider()).await;
+            }
             return failed(error, Ran::MayHaveActed);
         }
         Err(Failed { error, .. }) => return failed(error, Ran::DidNothing),
     };
     acted(claim);
+    // Before the visitor hears of it: the next visitor must not be offered this slot.
+    if route.changes_availability() {
+        state.availability.forget(route.provider()).await;
+    }
     match operation.allow_reply(&reply) {
         Ok((body, booking)) => {
             let token = booking

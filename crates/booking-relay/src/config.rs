@@ -110,6 +110,12 @@ pub struct Limits {
     pub calls_per_origin_per_day: u32,
     /// Most `Idempotency-Key`s kept at once; when full, the oldest kept answer is forgotten.
     pub idempotency_max_keys: usize,
+    /// How long an availability answer is reused for the same query, in milliseconds
+    /// (`0`: never; concurrent identical queries then each call the provider). At most
+    /// [`Limits::MAX_AVAILABILITY_CACHE_MS`]. See [`crate::cache`].
+    pub availability_cache_ms: u64,
+    /// Most availability answers kept at once; when full, the oldest is forgotten.
+    pub availability_cache_max_entries: usize,
 }
 
 impl Default for Limits {
@@ -132,11 +138,22 @@ impl Default for Limits {
             calls_per_number_per_day: 3,
             calls_per_origin_per_day: 200,
             idempotency_max_keys: 100_000,
+            availability_cache_ms: 5_000,
+            availability_cache_max_entries: 10_000,
         }
     }
 }
 
 impl Limits {
+    /// The longest an availability answer may be reused: past a minute, visitors
+    /// would be offered times others took long ago, and refused one after another.
+    pub const MAX_AVAILABILITY_CACHE_MS: u64 = 60_000;
+
+    /// [`Limits::availability_cache_ms`] as a duration.
+    pub fn availability_cache(&self) -> Duration {
+        Duration::from_millis(self.availability_cache_ms)
+    }
+
     /// [`Limits::upstream_timeout_ms`] as a duration.
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_millis(self.upstream_timeout_ms)
@@ -408,6 +425,10 @@ impl Config {
             ),
             ("limits.upstream_reply_bytes", limits.upstream_reply_bytes as u64),
             ("limits.idempotency_max_keys", limits.idempotency_max_keys as u64),
+            (
+                "limits.availability_cache_max_entries",
+                limits.availability_cache_max_entries as u64,
+            ),
         ] {
             if value == 0 {
                 return Err(setting(
@@ -423,6 +444,17 @@ impl Config {
                 "tokens.lifetime_days",
                 format!("{lifetime} is not between 1 and {}", TokenSettings::MAX_LIFETIME_DAYS),
                 "Give the days a reschedule link works, like 30, or remove it for the default (30).",
+            ));
+        }
+        if limits.availability_cache_ms > Limits::MAX_AVAILABILITY_CACHE_MS {
+            return Err(setting(
+                "limits.availability_cache_ms",
+                format!(
+                    "{} ms is longer than {} ms: visitors would be offered times taken long ago",
+                    limits.availability_cache_ms,
+                    Limits::MAX_AVAILABILITY_CACHE_MS
+                ),
+                "Give a few seconds in milliseconds, like 5000, or 0 to turn the cache off.",
             ));
         }
         if limits.upstream_deadline_ms < limits.upstream_timeout_ms {
@@ -677,6 +709,14 @@ mod tests {
                 "[limits]\nupstream_timeout_ms = 5000\nupstream_deadline_ms = 4000\n",
                 "limits.upstream_deadline_ms",
             ),
+            (
+                "[limits]\navailability_cache_ms = 3600000\n",
+                "limits.availability_cache_ms",
+            ),
+            (
+                "[limits]\navailability_cache_max_entries = 0\n",
+                "limits.availability_cache_max_entries",
+            ),
         ] {
             let config: Config = toml::from_str(text).unwrap();
             let message = config.check().expect_err(text).to_string();
@@ -692,6 +732,19 @@ mod tests {
         assert!(error.contains("days") || error.contains("mo"), "{error}");
         let fine: Config = toml::from_str(include_str!("../../../e2e/sandbox.toml")).unwrap();
         fine.check().unwrap();
+    }
+
+    /// `0` turns the cache off: a setting, not a mistake.
+    #[test]
+    fn availability_cache_zero_is_off_and_a_negative_is_refused() {
+        let off: Config = toml::from_str("[limits]\navailability_cache_ms = 0\n").unwrap();
+        off.check().unwrap();
+        assert!(off.limits.availability_cache().is_zero());
+        let error = toml::from_str::<Config>("[limits]\navailability_cache_ms = -5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("availability_cache_ms"), "{error}");
+        assert_eq!(Config::default().limits.availability_cache_ms, 5_000);
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl HttpUpstream {
         let (method, path, query, body): (Method, String, Option<String>, Option<Value>) = match operation {
             Operation::IclosedCreateCall(r) => (Method::POST, iclosed::CREATE_CALL_PATH.into(), None, json(r)),
             Operation::IclosedRescheduleCall(r) => (Method::PUT, iclosed::RESCHEDULE_CALL_PATH.into(), None, json(r)),
+            Operation::IclosedEventDates(r) => (Method::POST, iclosed::EVENT_DATES_PATH.into(), None, json(r)),
             Operation::GohighlevelUpsertContact(r) => {
                 (Method::POST, gohighlevel::UPSERT_CONTACT_PATH.into(), None, json(r))
             }
@@ -115,6 +116,13 @@ impl HttpUpstream {
                 json(body),
             ),
             Operation::CalcomSlots(query) => (Method::GET, calcom::SLOTS_PATH.into(), query_string(query), None),
+            Operation::CalcomReserveSlot(r) => (Method::POST, calcom::SLOT_RESERVATIONS_PATH.into(), None, json(r)),
+            Operation::CalcomReleaseSlot { uid } => (
+                Method::DELETE,
+                calcom::slot_reservation_path(&segment("uid", uid)?),
+                None,
+                None,
+            ),
             Operation::CalcomCreatePhoneCall {
                 team_id,
                 event_type_id,
@@ -148,7 +156,11 @@ impl HttpUpstream {
                     (calcom::API_VERSION_HEADER, calcom::EVENT_TYPES_API_VERSION.into()),
                 ]
             }
-            Operation::CalcomSlots(_) => vec![(calcom::API_VERSION_HEADER, calcom::SLOTS_API_VERSION.into())],
+            // A hold needs no key either; with one, Cal.com would let the hold's length
+            // be chosen, which is the operator's business.
+            Operation::CalcomSlots(_) | Operation::CalcomReserveSlot(_) | Operation::CalcomReleaseSlot { .. } => {
+                vec![(calcom::API_VERSION_HEADER, calcom::SLOTS_API_VERSION.into())]
+            }
             // Bookings of public event types need no key: sending one would book as the owner.
             _ if provider == Provider::Calcom => {
                 vec![(calcom::API_VERSION_HEADER, calcom::BOOKINGS_API_VERSION.into())]

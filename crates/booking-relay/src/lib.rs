@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod answer;
 pub mod app;
+pub mod cache;
 pub mod client;
 pub mod config;
 pub mod error;

@@ -1,4 +1,4 @@
-//! The thirteen operations the relay answers, from request bytes to a validated,
+//! The sixteen operations the relay answers, from request bytes to a validated,
 //! policy-applied request, and from a provider's reply to what a visitor may see.
 
 use booking_core::{calcom, gohighlevel, iclosed, meetergo, Code, FieldError, Rejection};
@@ -22,6 +22,8 @@ pub enum Operation {
     IclosedCreateCall(iclosed::CreateCallRequest),
     /// `PUT /iclosed/v1/eventCalls/reschedule`
     IclosedRescheduleCall(iclosed::RescheduleCallRequest),
+    /// `POST /iclosed/v1/events/eventDates`
+    IclosedEventDates(iclosed::EventDatesRequest),
     /// `POST /gohighlevel/contacts/upsert`
     GohighlevelUpsertContact(gohighlevel::UpsertContactRequest),
     /// `POST /gohighlevel/calendars/events/appointments`
@@ -62,6 +64,13 @@ pub enum Operation {
     },
     /// `GET /calcom/v2/slots`
     CalcomSlots(calcom::SlotsQuery),
+    /// `POST /calcom/v2/slots/reservations`
+    CalcomReserveSlot(calcom::ReserveSlotRequest),
+    /// `DELETE /calcom/v2/slots/reservations/{uid}`
+    CalcomReleaseSlot {
+        /// The hold.
+        uid: String,
+    },
     /// `POST /calcom/v2/teams/{teamId}/event-types/{eventTypeId}/create-phone-call`
     CalcomCreatePhoneCall {
         /// The team.
@@ -73,13 +82,15 @@ pub enum Operation {
     },
 }
 
-/// Which of the thirteen routes, before its body is read.
+/// Which of the sixteen routes, before its body is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// See [`Operation::IclosedCreateCall`].
     IclosedCreateCall,
     /// See [`Operation::IclosedRescheduleCall`].
     IclosedRescheduleCall,
+    /// See [`Operation::IclosedEventDates`].
+    IclosedEventDates,
     /// See [`Operation::GohighlevelUpsertContact`].
     GohighlevelUpsertContact,
     /// See [`Operation::GohighlevelCreateAppointment`].
@@ -100,13 +111,18 @@ pub enum Route {
     CalcomRescheduleBooking,
     /// See [`Operation::CalcomSlots`].
     CalcomSlots,
+    /// See [`Operation::CalcomReserveSlot`].
+    CalcomReserveSlot,
+    /// See [`Operation::CalcomReleaseSlot`].
+    CalcomReleaseSlot,
     /// See [`Operation::CalcomCreatePhoneCall`].
     CalcomCreatePhoneCall,
 }
 
 impl Route {
-    /// All thirteen, in the order of the contract's table.
-    pub const ALL: [Route; 13] = [
+    /// All sixteen: the contract's first table in its order, then the routes issue 15
+    /// added (free times and slot holds).
+    pub const ALL: [Route; 16] = [
         Route::IclosedCreateCall,
         Route::IclosedRescheduleCall,
         Route::GohighlevelUpsertContact,
@@ -120,27 +136,63 @@ impl Route {
         Route::CalcomRescheduleBooking,
         Route::CalcomSlots,
         Route::CalcomCreatePhoneCall,
+        Route::IclosedEventDates,
+        Route::CalcomReserveSlot,
+        Route::CalcomReleaseSlot,
     ];
 
     /// The provider it belongs to.
     pub fn provider(self) -> Provider {
         use Route::*;
         match self {
-            IclosedCreateCall | IclosedRescheduleCall => Provider::Iclosed,
+            IclosedCreateCall | IclosedRescheduleCall | IclosedEventDates => Provider::Iclosed,
             GohighlevelUpsertContact
             | GohighlevelCreateAppointment
             | GohighlevelUpdateAppointment
             | GohighlevelFreeSlots => Provider::Gohighlevel,
             MeetergoCreateBooking | MeetergoRescheduleAppointment | MeetergoBookingAvailability => Provider::Meetergo,
-            CalcomCreateBooking | CalcomRescheduleBooking | CalcomSlots | CalcomCreatePhoneCall => Provider::Calcom,
+            CalcomCreateBooking
+            | CalcomRescheduleBooking
+            | CalcomSlots
+            | CalcomCreatePhoneCall
+            | CalcomReserveSlot
+            | CalcomReleaseSlot => Provider::Calcom,
         }
     }
 
-    /// Whether it changes something upstream (and so honours `Idempotency-Key`).
+    /// Whether it changes something upstream (and so honours `Idempotency-Key` and
+    /// checks `Origin`). A slot reservation is one: a retry of a hold whose answer was
+    /// lost would otherwise be refused as held, by the visitor's own first hold.
     pub fn is_write(self) -> bool {
+        !self.is_availability()
+    }
+
+    /// Whether it reads a host's free times: answered from the availability cache
+    /// ([`crate::cache`]) when a fresh answer to the same query is there.
+    pub fn is_availability(self) -> bool {
+        matches!(
+            self,
+            Route::IclosedEventDates
+                | Route::GohighlevelFreeSlots
+                | Route::MeetergoBookingAvailability
+                | Route::CalcomSlots
+        )
+    }
+
+    /// Whether a success changes which times are free (a booking, a move, a hold or
+    /// its release), and so drops the provider's cached availability.
+    pub fn changes_availability(self) -> bool {
+        self.issues_token() || matches!(self, Route::CalcomReserveSlot | Route::CalcomReleaseSlot)
+    }
+
+    /// Whether the request carries a JSON body (and so must say `application/json`).
+    pub fn has_body(self) -> bool {
         !matches!(
             self,
-            Route::GohighlevelFreeSlots | Route::MeetergoBookingAvailability | Route::CalcomSlots
+            Route::GohighlevelFreeSlots
+                | Route::MeetergoBookingAvailability
+                | Route::CalcomSlots
+                | Route::CalcomReleaseSlot
         )
     }
 
@@ -183,6 +235,9 @@ impl Route {
             ],
             Route::MeetergoCreateBooking => &["ignoreAvailability", "skipNotifications", "attendeePendingId"],
             Route::MeetergoRescheduleAppointment => &["ignoreAvailability"],
+            // Only keyed requests may choose how long a hold lasts; a visitor holding a
+            // slot for a day would hide it from everyone else.
+            Route::CalcomReserveSlot => &["reservationDuration"],
             Route::CalcomCreatePhoneCall => &[
                 "calApiKey",
                 "yourPhoneNumber",
@@ -213,6 +268,13 @@ impl Route {
                 "linkPrefix",
             ],
             Route::IclosedRescheduleCall => &["id", "dateTime", "timeZone", "rescheduleReason", "notes", "userId"],
+            Route::IclosedEventDates => &[
+                "linkPrefix",
+                "timeZone",
+                "currentDate",
+                "conditionalUsers",
+                "routingGroupIds",
+            ],
             Route::GohighlevelUpsertContact => &[
                 "locationId",
                 "firstName",
@@ -335,6 +397,8 @@ impl Route {
                 "format",
                 "bookingUidToReschedule",
             ],
+            Route::CalcomReserveSlot => &["eventTypeId", "slotStart", "slotDuration", "reservationDuration"],
+            Route::CalcomReleaseSlot => &["uid"],
             Route::CalcomCreatePhoneCall => &[
                 "teamId",
                 "eventTypeId",
@@ -424,6 +488,7 @@ impl Operation {
         let body = match self {
             Self::IclosedCreateCall(r) => serde_json::to_value(r),
             Self::IclosedRescheduleCall(r) => serde_json::to_value(r),
+            Self::IclosedEventDates(r) => serde_json::to_value(r),
             Self::GohighlevelUpsertContact(r) => serde_json::to_value(r),
             Self::GohighlevelCreateAppointment(r) => serde_json::to_value(r),
             Self::GohighlevelUpdateAppointment { body, .. } => serde_json::to_value(body),
@@ -432,9 +497,11 @@ impl Operation {
             Self::CalcomCreateBooking(r) => serde_json::to_value(r),
             Self::CalcomRescheduleBooking { body, .. } => serde_json::to_value(body),
             Self::CalcomCreatePhoneCall { body, .. } => serde_json::to_value(body),
-            Self::GohighlevelFreeSlots { .. } | Self::MeetergoBookingAvailability(_) | Self::CalcomSlots(_) => {
-                return None
-            }
+            Self::CalcomReserveSlot(r) => serde_json::to_value(r),
+            Self::GohighlevelFreeSlots { .. }
+            | Self::MeetergoBookingAvailability(_)
+            | Self::CalcomSlots(_)
+            | Self::CalcomReleaseSlot { .. } => return None,
         };
         body.ok()
     }
@@ -444,6 +511,7 @@ impl Operation {
         Ok(match route {
             Route::IclosedCreateCall => Self::IclosedCreateCall(json(body)?),
             Route::IclosedRescheduleCall => Self::IclosedRescheduleCall(json(body)?),
+            Route::IclosedEventDates => Self::IclosedEventDates(json(body)?),
             Route::GohighlevelUpsertContact => Self::GohighlevelUpsertContact(json(body)?),
             Route::GohighlevelCreateAppointment => Self::GohighlevelCreateAppointment(json(body)?),
             Route::GohighlevelUpdateAppointment => Self::GohighlevelUpdateAppointment {
@@ -466,6 +534,8 @@ impl Operation {
                 body: json(body)?,
             },
             Route::CalcomSlots => Self::CalcomSlots(form(query)?),
+            Route::CalcomReserveSlot => Self::CalcomReserveSlot(json(body)?),
+            Route::CalcomReleaseSlot => Self::CalcomReleaseSlot { uid: param(0) },
             Route::CalcomCreatePhoneCall => Self::CalcomCreatePhoneCall {
                 team_id: param(0),
                 event_type_id: param(1),
@@ -479,6 +549,7 @@ impl Operation {
         match self {
             Self::IclosedCreateCall(_) => Route::IclosedCreateCall,
             Self::IclosedRescheduleCall(_) => Route::IclosedRescheduleCall,
+            Self::IclosedEventDates(_) => Route::IclosedEventDates,
             Self::GohighlevelUpsertContact(_) => Route::GohighlevelUpsertContact,
             Self::GohighlevelCreateAppointment(_) => Route::GohighlevelCreateAppointment,
             Self::GohighlevelUpdateAppointment { .. } => Route::GohighlevelUpdateAppointment,
@@ -489,6 +560,8 @@ impl Operation {
             Self::CalcomCreateBooking(_) => Route::CalcomCreateBooking,
             Self::CalcomRescheduleBooking { .. } => Route::CalcomRescheduleBooking,
             Self::CalcomSlots(_) => Route::CalcomSlots,
+            Self::CalcomReserveSlot(_) => Route::CalcomReserveSlot,
+            Self::CalcomReleaseSlot { .. } => Route::CalcomReleaseSlot,
             Self::CalcomCreatePhoneCall { .. } => Route::CalcomCreatePhoneCall,
         }
     }
@@ -511,6 +584,11 @@ impl Operation {
                 }
             }
             Self::IclosedRescheduleCall(_) => {}
+            // The route takes a link prefix only: the operator's, when fixed, whatever
+            // the visitor names (as every availability route shows the operator's
+            // calendar or event). With only `event_id` fixed the relay cannot tell which
+            // prefix is that event; the operator names it (see README).
+            Self::IclosedEventDates(request) => fix(&mut request.link_prefix, &policy.iclosed.link_prefix),
             Self::GohighlevelUpsertContact(request) => fix(&mut request.location_id, &policy.gohighlevel.location_id),
             Self::GohighlevelCreateAppointment(request) => {
                 fix(&mut request.calendar_id, &policy.gohighlevel.calendar_id);
@@ -559,7 +637,12 @@ impl Operation {
                     query.organization_slug = None;
                 }
             }
-            Self::CalcomRescheduleBooking { .. } => {}
+            Self::CalcomReserveSlot(request) => {
+                if let Some(event_type_id) = policy.calcom.event_type_id {
+                    request.event_type_id = Some(event_type_id);
+                }
+            }
+            Self::CalcomRescheduleBooking { .. } | Self::CalcomReleaseSlot { .. } => {}
             Self::CalcomCreatePhoneCall {
                 team_id,
                 event_type_id,
@@ -592,6 +675,7 @@ impl Operation {
         match self {
             Self::IclosedCreateCall(r) => iclosed::validate_create_call(r),
             Self::IclosedRescheduleCall(r) => iclosed::validate_reschedule_call(r),
+            Self::IclosedEventDates(r) => iclosed::validate_event_dates(r, &zones),
             Self::GohighlevelUpsertContact(r) => gohighlevel::validate_upsert_contact(r),
             Self::GohighlevelCreateAppointment(r) => gohighlevel::validate_create_appointment(r),
             Self::GohighlevelUpdateAppointment { event_id, body } => {
@@ -604,6 +688,8 @@ impl Operation {
             Self::CalcomCreateBooking(r) => calcom::validate_create_booking(r, &zones),
             Self::CalcomRescheduleBooking { uid, body } => calcom::validate_reschedule_booking(uid, body),
             Self::CalcomSlots(q) => calcom::validate_slots(q, &zones),
+            Self::CalcomReserveSlot(r) => calcom::validate_reserve_slot(r),
+            Self::CalcomReleaseSlot { uid } => calcom::validate_release_slot(uid),
             Self::CalcomCreatePhoneCall {
                 team_id,
                 event_type_id,
@@ -613,6 +699,21 @@ impl Operation {
                 .filter(|error| error.field != "calApiKey")
                 .collect(),
         }
+    }
+
+    /// What an availability answer depends on, for the cache: the route and the query
+    /// as it goes upstream (after policy, so a visitor's overwritten calendar does not
+    /// split the cache, and in the wire type's fixed field order); `None` for any other
+    /// route.
+    pub fn availability_key(&self) -> Option<String> {
+        let query = match self {
+            Self::IclosedEventDates(r) => serde_json::to_string(r),
+            Self::GohighlevelFreeSlots { calendar_id, query } => serde_json::to_string(&(calendar_id, query)),
+            Self::MeetergoBookingAvailability(q) => serde_json::to_string(q),
+            Self::CalcomSlots(q) => serde_json::to_string(q),
+            _ => return None,
+        };
+        Some(format!("{:?} {}", self.route(), query.ok()?))
     }
 
     /// The visitor's email or phone, for masked logs.
@@ -661,6 +762,7 @@ impl Operation {
         match self.route() {
             Route::IclosedCreateCall => keep(reply, |r| iclosed::create_call_outcome(r).booking_id),
             Route::IclosedRescheduleCall => keep(reply, |r| iclosed::reschedule_call_outcome(r).booking_id),
+            Route::IclosedEventDates => keep::<iclosed::EventDatesResponse>(reply, none),
             Route::GohighlevelUpsertContact => {
                 keep::<gohighlevel::UpsertContactResponse>(reply, none).map(|(mut value, id)| {
                     // Only the id and whether it is new: never an existing contact's data.
@@ -684,6 +786,8 @@ impl Operation {
             }
             Route::CalcomSlots => keep::<calcom::SlotsResponse>(reply, none),
             Route::CalcomCreatePhoneCall => keep::<calcom::CreatePhoneCallResponse>(reply, none),
+            Route::CalcomReserveSlot => keep::<calcom::ReserveSlotResponse>(reply, none),
+            Route::CalcomReleaseSlot => keep::<calcom::ReleaseSlotResponse>(reply, none),
         }
     }
 }

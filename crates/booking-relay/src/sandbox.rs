@@ -7,6 +7,17 @@
 //! provider's own status and message (which the pipeline turns into the contract's
 //! `slot_unavailable`, see [`crate::answer`]). Ids have each provider's shape, replies
 //! each provider's documented shape, and a reschedule moves the stored booking.
+//!
+//! Availability of a reschedule (Cal.com `bookingUidToReschedule`, meetergo
+//! `existingAppointmentId`) counts the moved booking's own time as free. iClosed's
+//! `eventDates` answers [`EVENT_DATES_DAYS`] days from `currentDate` (today in the
+//! asked zone when left off) as local `HH:MM` in the asked `timeZone` (UTC when left off).
+//!
+//! Cal.com slot holds last [`HOLD_SECONDS`] by the sandbox's clock. A held slot is not
+//! offered by the slots answer and cannot be held again (`422`, as Cal.com); a booking
+//! on it is taken, as Cal.com takes it ("a reservation has lower priority than the
+//! actual booking": its booking input has no reservation uid, so the holder cannot be
+//! told from anyone else), and ends the hold.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -27,6 +38,11 @@ const DEFAULT_MINUTES: i64 = 30;
 const MAX_MINUTES: i64 = 24 * 60;
 /// Longest range one availability answer covers, in days.
 const MAX_DAYS: i64 = 62;
+/// Days one iClosed `eventDates` answer covers, from its `currentDate` (iClosed does
+/// not document its own span; integrators ask again with a later date).
+pub const EVENT_DATES_DAYS: u64 = 30;
+/// How long a Cal.com slot hold lasts without a key, in seconds (Cal.com: 5 minutes).
+pub const HOLD_SECONDS: i64 = 5 * 60;
 const DAY_SECONDS: i64 = 86_400;
 /// The instants a four-digit year can name, 0000-01-01 to 9999-12-31 (UTC): a visitor's
 /// range is cut to them, so no date arithmetic leaves what chrono can write.
@@ -160,10 +176,22 @@ impl Booking {
     }
 }
 
+/// A Cal.com slot hold.
+#[derive(Debug, Clone)]
+struct Hold {
+    event_type_id: i64,
+    start: i64,
+    minutes: i64,
+    /// When it ends, in Unix seconds.
+    until: i64,
+}
+
 #[derive(Debug, Default)]
 struct State {
     received: Vec<Received>,
     bookings: HashMap<(Provider, String), Booking>,
+    /// Cal.com holds by reservation uid (expired ones linger until the next hold).
+    holds: HashMap<String, Hold>,
     contacts: HashMap<String, String>,
     next_number: i64,
 }
@@ -398,7 +426,7 @@ impl Sandbox {
                 let from = query.start_date.unwrap_or_default().div_euclid(1_000);
                 let to = query.end_date.unwrap_or_default().div_euclid(1_000);
                 let mut reply = serde_json::Map::new();
-                for (date, starts) in self.free(&state, provider, zone, from, to.saturating_add(1), now) {
+                for (date, starts) in self.free(&state, provider, zone, (from, to.saturating_add(1)), now, None) {
                     let slots: Vec<String> = starts.into_iter().map(|start| in_zone(start, zone)).collect();
                     reply.insert(date, json!({ "slots": slots }));
                 }
@@ -447,8 +475,9 @@ impl Sandbox {
             Operation::MeetergoBookingAvailability(query) => {
                 let zone = zone_or_utc(query.timezone.as_deref());
                 let (from, to) = date_range(zone, day(query.start.as_deref()), day(query.end.as_deref()));
+                let moving = query.existing_appointment_id.as_deref();
                 let dates: Vec<Value> = self
-                    .free(&state, provider, zone, from, to, now)
+                    .free(&state, provider, zone, (from, to), now, moving)
                     .into_iter()
                     .map(|(date, starts)| {
                         let spots: Vec<Value> = starts
@@ -477,6 +506,7 @@ impl Sandbox {
                 }
                 let uid = random_id(22);
                 let reply = calcom_booking(number, &uid, &booking, None, now);
+                state.end_holds(booking.start, booking.end());
                 state.bookings.insert((Provider::Calcom, uid), booking);
                 (201, reply)
             }
@@ -502,6 +532,7 @@ impl Sandbox {
                     body.rescheduling_reason.as_deref(),
                 );
                 insert_some(&mut reply["data"], "rescheduledByEmail", body.rescheduled_by.as_deref());
+                state.end_holds(booking.start, booking.end());
                 state.bookings.insert((Provider::Calcom, new_uid), booking);
                 (201, reply)
             }
@@ -510,7 +541,8 @@ impl Sandbox {
                 let from = slots_bound(query.start.as_deref(), zone, false).unwrap_or(now);
                 let to = slots_bound(query.end.as_deref(), zone, true).unwrap_or(from);
                 let mut data = serde_json::Map::new();
-                for (date, starts) in self.free(&state, provider, zone, from, to, now) {
+                let moving = query.booking_uid_to_reschedule.as_deref();
+                for (date, starts) in self.free(&state, provider, zone, (from, to), now, moving) {
                     let slots: Vec<Value> = starts
                         .into_iter()
                         .map(|start| json!({ "start": in_zone(start, zone) }))
@@ -519,6 +551,61 @@ impl Sandbox {
                 }
                 (200, json!({ "status": "success", "data": data }))
             }
+            Operation::IclosedEventDates(request) => {
+                let zone = zone_or_utc(request.time_zone.as_deref());
+                let first = day(request.current_date.as_deref()).or_else(|| local_date(now, zone));
+                let last = first.and_then(|first| first.checked_add_days(chrono::Days::new(EVENT_DATES_DAYS - 1)));
+                let (from, to) = date_range(zone, first, last);
+                let mut availabilities = serde_json::Map::new();
+                for (date, starts) in self.free(&state, provider, zone, (from, to), now, None) {
+                    let times: Vec<Value> = starts
+                        .into_iter()
+                        .map(|start| Value::String(clock_in(start, zone)))
+                        .collect();
+                    availabilities.insert(date, Value::Array(times));
+                }
+                (
+                    200,
+                    json!({ "data": { "availabilities": availabilities, "appliedHostIds": [1] } }),
+                )
+            }
+            Operation::CalcomReserveSlot(request) => {
+                let start = start_of(request.slot_start.as_deref());
+                let minutes = request.slot_duration.map_or(DEFAULT_MINUTES, clamp_minutes);
+                let end = start + minutes * 60;
+                let why = self
+                    .unavailable(&state, provider, start, minutes, None, now)
+                    .or_else(|| state.held(start, end, now).then_some(Unavailable::Taken));
+                if let Some(why) = why {
+                    return reservation_refusal(why);
+                }
+                state.holds.retain(|_, hold| hold.until > now);
+                let hold = Hold {
+                    event_type_id: request.event_type_id.unwrap_or(1),
+                    start,
+                    minutes,
+                    until: now + HOLD_SECONDS,
+                };
+                let uid = uuid();
+                let reply = json!({ "status": "success", "data": {
+                    "eventTypeId": hold.event_type_id,
+                    "slotStart": utc(hold.start),
+                    "slotEnd": utc(hold.start + hold.minutes * 60),
+                    "slotDuration": hold.minutes,
+                    "reservationUid": uid,
+                    "reservationDuration": HOLD_SECONDS / 60,
+                    "reservationUntil": utc(hold.until),
+                }});
+                state.holds.insert(uid, hold);
+                (201, reply)
+            }
+            Operation::CalcomReleaseSlot { uid } => match state.holds.remove(uid) {
+                Some(hold) if hold.until > now => (200, json!({ "status": "success" })),
+                _ => (
+                    404,
+                    json!({ "status": "error", "error": { "code": "NotFoundException", "message": format!("Reserved slot with uid={uid} not found") } }),
+                ),
+            },
             Operation::CalcomCreatePhoneCall { .. } => (
                 201,
                 json!({ "status": "success", "data": { "callId": format!("call_{}", random_id(16)), "agentId": "agent_sandbox" } }),
@@ -550,22 +637,24 @@ impl Sandbox {
     }
 
     /// Free slot starts in `[from, to)` (at most [`MAX_DAYS`] of it), not before `now`,
-    /// by date in `zone`, days without a free slot left out (as the providers do).
+    /// by date in `zone`, days without a free slot left out (as the providers do). The
+    /// booking being moved (`moving`) does not take its own time; a Cal.com hold does.
     fn free(
         &self,
         state: &State,
         provider: Provider,
         zone: Tz,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
         now: i64,
+        moving: Option<&str>,
     ) -> BTreeMap<String, Vec<i64>> {
         let from = from.clamp(*INSTANTS.start(), *INSTANTS.end());
         let to = to.clamp(from, from.saturating_add(MAX_DAYS * DAY_SECONDS).min(*INSTANTS.end()));
         let slot = self.host.slot_seconds;
         let mut days: BTreeMap<String, Vec<i64>> = BTreeMap::new();
         for start in self.host.slot_starts(from.max(now), to) {
-            if !state.overlaps(provider, start, start + slot, None) {
+            let held = provider == Provider::Calcom && state.held(start, start + slot, now);
+            if !held && !state.overlaps(provider, start, start + slot, moving) {
                 days.entry(date_in(start, zone)).or_default().push(start);
             }
         }
@@ -662,6 +751,19 @@ impl State {
         booking
     }
 
+    /// Whether an unexpired Cal.com hold takes part of `[start, end)`.
+    fn held(&self, start: i64, end: i64, now: i64) -> bool {
+        self.holds
+            .values()
+            .any(|hold| hold.until > now && start < hold.start + hold.minutes * 60 && hold.start < end)
+    }
+
+    /// Ends the holds on `[start, end)`: it is booked now.
+    fn end_holds(&mut self, start: i64, end: i64) {
+        self.holds
+            .retain(|_, hold| !(start < hold.start + hold.minutes * 60 && hold.start < end));
+    }
+
     /// Whether one of `provider`'s bookings other than `except` takes part of `[start, end)`.
     fn overlaps(&self, provider: Provider, start: i64, end: i64, except: Option<&str>) -> bool {
         self.bookings.iter().any(|((owner, id), booking)| {
@@ -700,6 +802,20 @@ fn refusal(provider: Provider, why: Unavailable) -> Answer {
             )
         }
     }
+}
+
+/// Cal.com's refusal of a hold: `422` (shared/api/README.md), in the words of its
+/// other refusals for the past, and "already reserved or booked" otherwise.
+fn reservation_refusal(why: Unavailable) -> Answer {
+    let message = match why {
+        Unavailable::Past => "Attempting to reserve a slot in the past.",
+        Unavailable::OutsideHours => "no_available_users_found_error",
+        Unavailable::Taken => "This slot is already reserved or already booked.",
+    };
+    (
+        422,
+        json!({ "status": "error", "error": { "code": "UnprocessableEntityException", "message": message } }),
+    )
 }
 
 fn not_found(provider: Provider) -> Answer {
@@ -839,6 +955,13 @@ fn with_offset(unix_seconds: i64, offset_seconds: i32) -> String {
         offset_seconds,
     }
     .to_rfc3339_offset()
+}
+
+/// `HH:MM` of `unix_seconds` on the wall clock of `zone` (iClosed's free times).
+fn clock_in(unix_seconds: i64, zone: Tz) -> String {
+    zone.timestamp_opt(unix_seconds, 0)
+        .single()
+        .map_or_else(String::new, |local| local.format("%H:%M").to_string())
 }
 
 /// `unix_seconds` written on the wall clock of `zone`.

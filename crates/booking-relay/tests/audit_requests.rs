@@ -160,7 +160,7 @@ async fn send(relay: &Relay, visit: &Visit) -> Answer {
 }
 
 // ---------------------------------------------------------------------------------------
-// A valid request for every route (in the order of `Route::ALL`)
+// A valid request for every route
 // ---------------------------------------------------------------------------------------
 
 const FREE_SLOTS_QUERY: &str = "startDate=1773014400000&endDate=1773619200000&timezone=Europe%2FBerlin";
@@ -194,6 +194,11 @@ fn valid(route: Route) -> Visit {
             Some(json!({ "id": 4242, "dateTime": "2026-03-10T09:00:00Z", "timeZone": "Europe/Berlin" })),
         )
         .moving(Provider::Iclosed, "4242"),
+        IclosedEventDates => Visit::new(
+            M::POST,
+            "/iclosed/v1/events/eventDates",
+            Some(json!({ "linkPrefix": "ada/intro", "timeZone": "Europe/Berlin", "currentDate": "2026-03-09" })),
+        ),
         GohighlevelUpsertContact => Visit::new(
             M::POST,
             "/gohighlevel/contacts/upsert",
@@ -261,6 +266,12 @@ fn valid(route: Route) -> Visit {
             "/calcom/v2/teams/12/event-types/34/create-phone-call",
             Some(json!({ "numberToCall": "+442079460958", "guestName": "Ada Lovelace" })),
         ),
+        CalcomReserveSlot => Visit::new(
+            M::POST,
+            "/calcom/v2/slots/reservations",
+            Some(json!({ "eventTypeId": 7, "slotStart": "2026-03-09T14:30:00Z" })),
+        ),
+        CalcomReleaseSlot => Visit::new(M::DELETE, "/calcom/v2/slots/reservations/hold-1", None),
     }
 }
 
@@ -268,6 +279,7 @@ fn valid(route: Route) -> Visit {
 fn forbidden_value(field: &str) -> Value {
     match field {
         "contactId" | "userId" | "attendeePendingId" => json!(999),
+        "reservationDuration" => json!(1440),
         "appointmentStatus" => json!("confirmed"),
         "assignedUserId" => json!("user-1"),
         "calApiKey" => json!("cal_live_visitor"),
@@ -343,7 +355,7 @@ async fn forbidden_fields_next_to_an_unknown_member_a_generic_parser_refuses_are
         }
     }
     // Every route with forbidden fields, every field, every smuggler.
-    assert_eq!(checked, 3 * (1 + 1 + 5 + 5 + 3 + 1 + 6));
+    assert_eq!(checked, 3 * (1 + 1 + 5 + 5 + 3 + 1 + 6 + 1));
 }
 
 /// Before: the array was read into the struct by position and never scanned, so
@@ -551,7 +563,7 @@ async fn a_path_id_that_is_a_dot_segment_is_refused_before_the_provider() {
     let relay = relay().await;
     relay.fake.answer(200, json!({}));
     type PathOf = fn(&str) -> String;
-    let routes: [(Route, &str, PathOf); 6] = [
+    let routes: [(Route, &str, PathOf); 7] = [
         (Route::GohighlevelUpdateAppointment, "eventId", |id| {
             format!("/gohighlevel/calendars/events/appointments/{id}")
         }),
@@ -569,6 +581,9 @@ async fn a_path_id_that_is_a_dot_segment_is_refused_before_the_provider() {
         }),
         (Route::CalcomCreatePhoneCall, "eventTypeId", |id| {
             format!("/calcom/v2/teams/12/event-types/{id}/create-phone-call")
+        }),
+        (Route::CalcomReleaseSlot, "uid", |id| {
+            format!("/calcom/v2/slots/reservations/{id}")
         }),
     ];
     for (route, field, path) in routes {
@@ -938,6 +953,7 @@ fn shape(route: Route) -> Shape {
     match route {
         Route::IclosedCreateCall => flat::<iclosed::CreateCallRequest>(&[]),
         Route::IclosedRescheduleCall => flat::<iclosed::RescheduleCallRequest>(&[]),
+        Route::IclosedEventDates => flat::<iclosed::EventDatesRequest>(&[]),
         Route::GohighlevelUpsertContact => flat::<gohighlevel::UpsertContactRequest>(&[]),
         Route::GohighlevelCreateAppointment => flat::<gohighlevel::CreateAppointmentRequest>(&[]),
         Route::GohighlevelUpdateAppointment => flat::<gohighlevel::UpdateAppointmentRequest>(&["eventId"]),
@@ -955,6 +971,14 @@ fn shape(route: Route) -> Shape {
         Route::CalcomRescheduleBooking => flat::<calcom::RescheduleBookingRequest>(&["uid"]),
         Route::CalcomSlots => flat::<calcom::SlotsQuery>(&[]),
         Route::CalcomCreatePhoneCall => flat::<calcom::CreatePhoneCallRequest>(&["teamId", "eventTypeId"]),
+        Route::CalcomReserveSlot => flat::<calcom::ReserveSlotRequest>(&[]),
+        // A path and nothing else: no body is read.
+        Route::CalcomReleaseSlot => Shape {
+            path: &["uid"],
+            fields: &[],
+            nested: vec![],
+            round_trip: |_| Some(json!({})),
+        },
     }
 }
 
@@ -994,7 +1018,14 @@ fn route_fields_are_the_wire_types_own() {
                 None => json!({ name: value }),
             }
         };
-        let candidates = [json!(true), json!(12), json!("x"), json!(["x"]), json!({ "k": "v" })];
+        let candidates = [
+            json!(true),
+            json!(12),
+            json!("x"),
+            json!(["x"]),
+            json!([12]),
+            json!({ "k": "v" }),
+        ];
         let mut everything = json!({});
         for name in route.fields().iter().filter(|name| !shape.path.contains(name)) {
             let value = candidates

@@ -2,7 +2,7 @@
 
 use super::wire::{
     Attendee, Booking, BookingData, BookingResponse, BookingStatus, CreateBookingRequest, CreatePhoneCallRequest,
-    CreatePhoneCallResponse, RescheduleBookingRequest, SlotsQuery,
+    CreatePhoneCallResponse, RescheduleBookingRequest, ReserveSlotRequest, SlotsQuery,
 };
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
 use crate::json::{Object, Value};
@@ -88,6 +88,16 @@ pub fn slots_query(settings: &Settings, first_day: &str, last_day: &str, zone: &
     }
 }
 
+/// A hold of the slot at `start` while the visitor fills in the form; `None` when the
+/// embed names its event type by slug (the route takes an id only).
+pub fn reserve_slot_request(settings: &Settings, start: &Timestamp) -> Option<ReserveSlotRequest> {
+    Some(ReserveSlotRequest {
+        event_type_id: Some(settings.event_type_id?),
+        slot_start: Some(start.to_utc_z()),
+        ..ReserveSlotRequest::default()
+    })
+}
+
 /// The visitor's half of a phone call request; the relay adds the business number,
 /// the key and the agent's prompts from its operator's policy.
 // Inlined: see `embed::submit`'s `Submission::wire_errors`.
@@ -143,7 +153,8 @@ pub fn form_field(wire_field: &str) -> Option<FormField> {
         "guestCompany" => FormField::Company,
         "reschedulingReason" => FormField::Reason,
         "bookingFieldsResponses.notes" => FormField::Notes,
-        "start" => FormField::Time,
+        // A hold refused because the slot was taken meanwhile belongs by the time.
+        "start" | "slotStart" => FormField::Time,
         _ => return None,
     })
 }

@@ -1,6 +1,8 @@
 //! Cal.com's published rules.
 
-use super::wire::{CreateBookingRequest, CreatePhoneCallRequest, RescheduleBookingRequest, SlotsQuery};
+use super::wire::{
+    CreateBookingRequest, CreatePhoneCallRequest, RescheduleBookingRequest, ReserveSlotRequest, SlotsQuery,
+};
 use crate::json::Value;
 use crate::rules::{Code, FieldError, Report};
 use crate::time::{days_from_civil, parse_date, parse_timestamp, ZoneOffsets};
@@ -144,6 +146,48 @@ pub fn validate_slots(query: &SlotsQuery, zones: &impl ZoneOffsets) -> Vec<Field
         );
     }
     report.listed("format", query.format.as_ref());
+    report.finish()
+}
+
+/// Every broken rule of a `POST /v2/slots/reservations` body. The event type is named
+/// by id only (the spec's one way here); a hold of the past or outside the host's
+/// hours is Cal.com's to refuse, as for a booking.
+pub fn validate_reserve_slot(request: &ReserveSlotRequest) -> Vec<FieldError> {
+    let mut report = Report::default();
+    // Cal.com tests `!!eventTypeId`: 0 counts as absent.
+    match request.event_type_id {
+        None | Some(0) => report.push("eventTypeId", Code::Required, SITE_OWNER),
+        Some(id) if id < 0 => report.push("eventTypeId", Code::NotPositive, SITE_OWNER),
+        Some(_) => {}
+    }
+    report.required("slotStart", request.slot_start.as_deref(), UTC_MESSAGE);
+    if let Some(text) = request.slot_start.as_deref() {
+        if parse_timestamp(text).is_none_or(|t| t.offset_seconds != 0) {
+            report.push("slotStart", Code::Format, UTC_MESSAGE);
+        }
+    }
+    if request.slot_duration.is_some_and(|minutes| minutes < 1) {
+        report.push(
+            "slotDuration",
+            Code::NotPositive,
+            "The meeting length must be at least one minute.",
+        );
+    }
+    if request.reservation_duration.is_some_and(|minutes| minutes < 1) {
+        report.push(
+            "reservationDuration",
+            Code::NotPositive,
+            "A hold must last at least one minute.",
+        );
+    }
+    report.finish()
+}
+
+/// Every broken rule of a `DELETE /v2/slots/reservations/{uid}`: the uid must stay one
+/// segment of Cal.com's path.
+pub fn validate_release_slot(uid: &str) -> Vec<FieldError> {
+    let mut report = Report::default();
+    report.path_id("uid", uid, "This hold is not known. Choose the time again.");
     report.finish()
 }
 

@@ -12,9 +12,9 @@ use std::fmt;
 use super::config::{Config, Flow, Provider, Settings, CALCOM_API, MAX_DAYS};
 use super::submit::{Failure, Method, Request, Step};
 use crate::availability::{self, Day, Unreadable};
-use crate::json::Json;
+use crate::json::{to_json, Json};
 use crate::time::{civil_from_seconds, days_from_civil, parse_date, LocalDateTime, TimeError, Timestamp, ZoneOffsets};
-use crate::{calcom, gohighlevel, meetergo};
+use crate::{calcom, gohighlevel, iclosed, meetergo};
 
 /// Where a widget's free times come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +49,6 @@ pub enum NoSource {
     /// iClosed set up with `data-event-id` only: its free times are listed by link
     /// prefix.
     IclosedEventIdOnly,
-    /// This build cannot write the provider's availability request yet.
-    NoRequest(Provider),
     /// The days asked are not `YYYY-MM-DD`, or the last comes before the first.
     Days {
         /// The first day asked.
@@ -79,11 +77,6 @@ impl fmt::Display for NoSource {
                 f,
                 "iClosed lists free times by link prefix: with data-event-id alone, {TYPED}. \
                  Set data-link-prefix (username/event-name) to show free times."
-            ),
-            Self::NoRequest(provider) => write!(
-                f,
-                "this build of the widget cannot ask {} for free times: {TYPED}.",
-                provider.name()
             ),
             Self::Days { first, last } => write!(
                 f,
@@ -194,8 +187,20 @@ pub fn availability_request(
             });
             (meetergo::BOOKING_AVAILABILITY_PATH.to_owned(), None)
         }
-        // `POST /v1/events/eventDates` needs its wire type first.
-        Settings::Iclosed(_) => return Err(NoSource::NoRequest(Provider::Iclosed)),
+        // A POST, though it reads: `eventDates` takes its question as a body, from
+        // `currentDate` on (iClosed does not document how far; the picker asks again
+        // for each month).
+        Settings::Iclosed(settings) => {
+            let request =
+                iclosed::event_dates_request(settings, first_day, zone).ok_or(NoSource::IclosedEventIdOnly)?;
+            return Ok(Request {
+                step: Step::Booking,
+                method: Method::Post,
+                url: format!("{}{}", config.endpoint, iclosed::EVENT_DATES_PATH),
+                headers: Vec::new(),
+                body: to_json(&request).unwrap_or_default(),
+            });
+        }
     };
     Ok(Request {
         step: Step::Booking,

@@ -1,6 +1,8 @@
 //! The neutral form to iClosed's wire, and iClosed's replies to outcomes.
 
-use super::wire::{CreateCallRequest, CreateCallResponse, RescheduleCallRequest, RescheduleCallResponse};
+use super::wire::{
+    CreateCallRequest, CreateCallResponse, EventDatesRequest, RescheduleCallRequest, RescheduleCallResponse,
+};
 use crate::form::{filled, normalize_phone, BookingState, FormField, Outcome, VisitorForm};
 use crate::time::Timestamp;
 
@@ -42,6 +44,19 @@ pub fn reschedule_call_request(form: &VisitorForm, call_id: i64, start: &Timesta
         notes: filled(&form.notes),
         user_id: None,
     }
+}
+
+/// The free times of the embed's event from `first_day` (`YYYY-MM-DD`) on, written in
+/// `zone`; `None` with `data-event-id` alone, since the route takes only a `linkPrefix`
+/// (the widget then keeps its typed date and time).
+pub fn event_dates_request(settings: &Settings, first_day: &str, zone: &str) -> Option<EventDatesRequest> {
+    Some(EventDatesRequest {
+        link_prefix: Some(settings.link_prefix.as_deref().and_then(filled)?),
+        time_zone: filled(zone),
+        current_date: filled(first_day),
+        conditional_users: None,
+        routing_group_ids: None,
+    })
 }
 
 /// What a created call means to the visitor.

@@ -1,8 +1,8 @@
 //! iClosed's published rules.
 
-use super::wire::{CreateCallRequest, RescheduleCallRequest};
+use super::wire::{CreateCallRequest, EventDatesRequest, RescheduleCallRequest};
 use crate::rules::{is_phone_number, Code, FieldError, Report, EMAIL_MESSAGE};
-use crate::time::parse_date;
+use crate::time::{parse_date, ZoneOffsets};
 
 /// Maximum length of `email` (`maxLength: 255`).
 pub const EMAIL_MAX_CHARS: usize = 255;
@@ -60,6 +60,45 @@ pub fn validate_reschedule_call(request: &RescheduleCallRequest) -> Vec<FieldErr
     date_time(&mut report, request.date_time.as_deref());
     report.non_empty("timeZone", request.time_zone.as_deref(), "Choose a time zone.");
     report.finish()
+}
+
+/// Every broken rule of a `POST /v1/events/eventDates` body. `zones` decides which
+/// `timeZone` names exist: the answer is written in that zone, so a name iClosed does
+/// not know would give times the visitor reads wrongly, or none.
+pub fn validate_event_dates(request: &EventDatesRequest, zones: &impl ZoneOffsets) -> Vec<FieldError> {
+    let mut report = Report::default();
+    const SITE_OWNER: &str = "This form has no event to show times for. Please tell the site owner.";
+    if report.required_text("linkPrefix", request.link_prefix.as_deref(), SITE_OWNER)
+        && !matches_link_prefix(request.link_prefix.as_deref().unwrap_or_default())
+    {
+        report.push(
+            "linkPrefix",
+            Code::Format,
+            "This form's event link is not like username/event-name. Please tell the site owner.",
+        );
+    }
+    if report.non_empty("timeZone", request.time_zone.as_deref(), "Choose a time zone.")
+        && request.time_zone.as_deref().is_some_and(|zone| !zones.is_known(zone))
+    {
+        report.push("timeZone", Code::UnknownTimeZone, "Choose a time zone from the list.");
+    }
+    if request
+        .current_date
+        .as_deref()
+        .is_some_and(|date| parse_date(date).is_none())
+    {
+        report.push("currentDate", Code::Format, "Enter a date like 2026-03-08.");
+    }
+    report.finish()
+}
+
+/// `username/event-name`: segments that are not empty, with no space, `?` or `#` (the
+/// prefix is a path on iClosed's booking site, so those would name another page).
+pub fn matches_link_prefix(text: &str) -> bool {
+    text.contains('/')
+        && text.split('/').all(|segment| {
+            !segment.is_empty() && !segment.contains(|c: char| c.is_whitespace() || c == '?' || c == '#')
+        })
 }
 
 fn date_time(report: &mut Report, value: Option<&str>) {

@@ -1,5 +1,7 @@
 //! iClosed's wire types, with the API's own field names.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::json::{Fields, FromJson, Json};
@@ -268,5 +270,87 @@ impl FromJson for RescheduledEventCall {
             location_link_invitee: fields.opt("locationLinkInvitee")?,
             reschedule_reason: fields.opt("rescheduleReason")?,
         })
+    }
+}
+
+/// Body of `POST /v1/events/eventDates`: the free times of the event a `linkPrefix`
+/// names, from `currentDate` on (how many days one answer covers is iClosed's choice;
+/// integrators page forward with a later `currentDate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDatesRequest {
+    /// The event, `username/event-name` (required: this route takes no `eventId`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_prefix: Option<String>,
+    /// IANA zone the answer's dates and times are written in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// First day asked for, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_date: Option<String>,
+    /// Hosts a routing form picked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_users: Option<Vec<i64>>,
+    /// Routing groups a routing form picked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing_group_ids: Option<Vec<i64>>,
+}
+
+/// Reply to `POST /v1/events/eventDates`: `{"data":{"availabilities":{…},"appliedHostIds":[…]}}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDatesResponse {
+    /// The envelope.
+    pub data: EventDatesData,
+}
+
+/// `data` of [`EventDatesResponse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDatesData {
+    /// Free start times by date: `{"2026-03-09": ["09:00", "09:30"]}`, local `HH:MM` in
+    /// the request's `timeZone`.
+    pub availabilities: BTreeMap<String, Vec<String>>,
+    /// The hosts whose calendars were asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_host_ids: Option<Vec<HostId>>,
+}
+
+/// A host id in [`EventDatesData::applied_host_ids`]. iClosed's user ids are numbers
+/// elsewhere, but no published page pins this list's type, and a reply refused for it
+/// would lose the whole availability (which the relay and widget do not need it for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HostId {
+    /// A numeric id.
+    Number(i64),
+    /// An id written as text.
+    Text(String),
+}
+
+impl FromJson for EventDatesResponse {
+    fn from_json(value: &Json) -> Option<Self> {
+        Some(Self {
+            data: Fields::of(value)?.get("data")?,
+        })
+    }
+}
+
+impl FromJson for EventDatesData {
+    fn from_json(value: &Json) -> Option<Self> {
+        let fields = Fields::of(value)?;
+        Some(Self {
+            availabilities: fields.get("availabilities")?,
+            applied_host_ids: fields.opt("appliedHostIds")?,
+        })
+    }
+}
+
+impl FromJson for HostId {
+    fn from_json(value: &Json) -> Option<Self> {
+        // `untagged`: a number, else text.
+        value
+            .as_i64()
+            .map(Self::Number)
+            .or_else(|| value.as_str().map(|text| Self::Text(text.to_owned())))
     }
 }

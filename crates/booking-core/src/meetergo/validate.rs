@@ -92,5 +92,10 @@ pub fn validate_booking_availability(query: &BookingAvailabilityQuery) -> Vec<Fi
         }
     }
     report.non_empty("timezone", query.timezone.as_deref(), "Choose a time zone.");
+    report.non_empty(
+        "existingAppointmentId",
+        query.existing_appointment_id.as_deref(),
+        "This link does not say which appointment to move. Open the link from your confirmation again.",
+    );
     report.finish()
 }
