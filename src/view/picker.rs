@@ -8,18 +8,17 @@
 //! The chosen time is written into the form's date and time, in the form's zone, so
 //! the form checks and sends it as if it had been typed.
 
-use std::time::Duration;
-
 use booking_core::embed::picker::{
-    hour12, move_focus, nearest_free, CalendarDate, FreeDays, GridKey, MonthGrid, Window, YearMonth,
+    hour12, move_focus, nearest_free, CalendarDate, FreeDays, GridKey, MonthGrid, Weekday, Window, YearMonth,
 };
 use booking_core::embed::{availability_request, read_availability, AvailabilityError, NoSource};
 use booking_core::embed::{Config, Control, Failure};
 use booking_core::{VisitorForm, ZoneOffsets};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlDivElement, HtmlElement, KeyboardEvent, MouseEvent, ShadowRoot};
 
 use crate::fetch;
 use crate::intl::{self, IntlZones};
@@ -129,9 +128,8 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
         };
         let found = days.iter().any(|day| !day.slots.is_empty());
         let _ = state.try_update(|state| {
-            state.slots.extend(days.into_iter().flat_map(|day| day.slots));
-            state.slots.sort_unstable();
-            state.slots.dedup();
+            let arrived: Vec<i64> = days.into_iter().flat_map(|day| day.slots).collect();
+            state.slots = merge_sorted(&state.slots, &arrived);
             set_fetch(state, month, Fetch::Loaded);
         });
         let next = month.add_months(1);
@@ -142,6 +140,28 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
         // an opening month without a free day goes on to it.
         ask(state, config, zone, next, opening && !found);
     });
+}
+
+/// The free times of both sorted lists, sorted, each once. A month's answer comes
+/// sorted (its days in order, their times in order), so a merge keeps the list sorted
+/// without a sort (whose code costs the wasm about 3 KB).
+fn merge_sorted(known: &[i64], arrived: &[i64]) -> Vec<i64> {
+    let mut merged = Vec::with_capacity(known.len() + arrived.len());
+    let (mut a, mut b) = (known.iter().peekable(), arrived.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => break,
+        };
+        if let Some(&slot) = next {
+            if merged.last() != Some(&slot) {
+                merged.push(slot);
+            }
+        }
+    }
+    merged
 }
 
 /// The free times cannot be asked or read: the visitor types a date and time, and
@@ -213,6 +233,11 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
 }
 
 /// The picker: a month grid and the chosen day's times.
+///
+/// Drawn as HTML text from its state by [`draw`], with one click and one keydown
+/// listener for all of it, rather than as Leptos views: the grid's forty-two cells and
+/// the times are the same few elements over and over, and a view per cell, with an
+/// attribute closure per state, cost the wasm more than a third of its size.
 #[component]
 pub fn Picker(
     /// The embed (the source to ask).
@@ -226,277 +251,278 @@ pub fn Picker(
     /// The form's edit handler: a choice is an edit of the date and the time.
     on_input: impl Fn(Control, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let hour12 = hour12(config.picker.hour_cycle, intl::locale_hour12());
-    let week_start = intl::week_start();
-    let weekdays = intl::weekday_names(week_start);
-    let zone = move || form.with(|form| form.time_zone.clone());
-    let days = Memo::new(move |_| {
-        let zone = zone();
-        state.with(|state| free_days(&state.slots, &zone))
-    });
-    let shown_month = move || state.with(|state| state.shown);
-    let fetch_of = move |month: YearMonth| {
-        state.with(|state| {
-            state
-                .months
-                .iter()
-                .find(|(known, _)| *known == month)
-                .map(|(_, fetch)| fetch.clone())
-        })
+    let looks = Looks {
+        hour12: hour12(config.picker.hour_cycle, intl::locale_hour12()),
+        week_start: intl::week_start(),
     };
-
-    let choose_day = move |day: CalendarDate| {
-        state.update(|state| {
-            state.day = Some(day);
-            state.focus = Some(day);
-            state.times_view = true;
-            state.notice = None;
-        });
-    };
-    let go_month = {
-        let config = config.clone();
-        move |months: i32| {
-            let Some(month) = state.with_untracked(|state| state.shown.map(|shown| shown.add_months(months))) else {
-                return;
-            };
-            state.update(|state| {
-                state.shown = Some(month);
-                if let Some(window) = state.window {
-                    let focus = state.focus.map_or(month.first_day(), |focus| focus.add_months(months));
-                    state.focus = Some(window.clamp(focus));
-                }
-            });
-            ask(state, config.clone(), zone_now(form), month, false);
-            ask(state, config.clone(), zone_now(form), month.add_months(1), false);
-        }
-    };
-    let on_key = {
-        let go_month = go_month.clone();
-        move |event: KeyboardEvent| {
-            let Some(key) = GridKey::from_key(&event.key(), event.shift_key()) else {
-                return;
-            };
-            event.prevent_default();
-            let Some((focus, window)) = state.with_untracked(|state| Some((state.focus?, state.window?))) else {
-                return;
-            };
-            let next = move_focus(focus, key, week_start, window);
-            if YearMonth::of(next) != YearMonth::of(focus) {
-                let months = (next.year() - focus.year()) * 12 + i32::from(next.month()) - i32::from(focus.month());
-                go_month(months);
+    let weekdays = intl::weekday_names(looks.week_start);
+    let root = NodeRef::<html::Div>::new();
+    // The zone alone, not the whole form: typing a name must not redraw the picker.
+    let zone = Memo::new(move |_| form.with(|form| form.time_zone.clone()));
+    Effect::new(move |_| {
+        let zone = zone.get();
+        let message = message.get();
+        let html = state.with(|state| draw(state, &zone, &weekdays, looks, message.as_deref()));
+        if let Some(root) = root.get_untracked() {
+            let focused = focused_key(&root);
+            root.set_inner_html(&html);
+            if let Some(selector) = focused {
+                focus(&root, &selector);
             }
-            state.update(|state| state.focus = Some(next));
-            focus_day(next);
         }
-    };
-    let can_go_back = move || state.with(|state| Some(state.shown? > YearMonth::of(state.window?.first())));
-    let can_go_on = move || state.with(|state| Some(state.shown? < YearMonth::of(state.window?.last())));
-    let title = move || {
-        shown_month()
-            .map(|month| intl::date_label(month.year(), month.month(), 1, false))
-            .unwrap_or_default()
-    };
+    });
 
-    let grid_rows = {
-        move || {
-            let Some(month) = shown_month() else {
-                return Vec::new();
+    let on_click = {
+        let config = config.clone();
+        move |event: MouseEvent| {
+            let Some(target) = target_with(&event, "[data-action],[data-date],[data-start]") else {
+                return;
             };
-            let loading = !matches!(fetch_of(month), Some(Fetch::Loaded));
-            let (focus, day) = state.with(|state| (state.focus, state.day));
-            let window = state.with(|state| state.window);
-            let mut weeks = MonthGrid::new(month, week_start).weeks().to_vec();
-            // Always six rows: the grid keeps its size from month to month.
-            weeks.resize(6, [None; 7]);
-            weeks
-                .into_iter()
-                .map(|week| {
-                    let cells = week
-                        .into_iter()
-                        .map(|cell| match cell {
-                            None => view! { <td></td> }.into_any(),
-                            Some(date) => {
-                                let free = !loading
-                                    && window.is_some_and(|window| window.contains(date))
-                                    && days.with(|days| days.is_free(date));
-                                let name = intl::date_label(date.year(), date.month(), date.day(), true);
-                                let selected = day == Some(date);
-                                view! {
-                                    <td aria-selected=selected.then_some("true")>
-                                        <button
-                                            type="button"
-                                            class="bw-day"
-                                            data-date=date.to_string()
-                                            tabindex=if focus == Some(date) { "0" } else { "-1" }
-                                            aria-label=name
-                                            aria-disabled=(!free).then_some("true")
-                                            on:click:capture=move |_| {
-                                                if free {
-                                                    choose_day(date)
-                                                }
-                                            }
-                                        >
-                                            {date.day()}
-                                        </button>
-                                    </td>
-                                }
-                                .into_any()
-                            }
-                        })
-                        .collect_view();
-                    view! { <tr>{cells}</tr> }
-                })
-                .collect_view()
-        }
-    };
-
-    let times = move || {
-        let day = state.with(|state| state.day)?;
-        let slots = days.with(|days| days.times_on(day).to_vec());
-        let chosen = state.with(|state| state.chosen);
-        let zone = zone();
-        Some(
-            slots
-                .into_iter()
-                .map(|slot| {
-                    let pressed = if chosen == Some(slot) { "true" } else { "false" };
-                    view! {
-                        <button
-                            type="button"
-                            class="bw-time"
-                            aria-pressed=pressed
-                            on:click:capture=move |_| {
-                                state.update(|state| {
-                                    state.chosen = Some(slot);
-                                    state.notice = None;
-                                });
-                                write_choice(form, slot, on_input);
-                            }
-                        >
-                            {intl::time_label(&zone, hour12, slot)}
-                        </button>
+            if target.get_attribute("aria-disabled").is_some() {
+                return;
+            }
+            if let Some(date) = target
+                .get_attribute("data-date")
+                .and_then(|date| CalendarDate::parse(&date))
+            {
+                choose_day(state, date);
+            } else if let Some(start) = target.get_attribute("data-start").and_then(|start| start.parse().ok()) {
+                state.update(|state| {
+                    state.chosen = Some(start);
+                    state.notice = None;
+                });
+                write_choice(form, start, on_input);
+            } else {
+                match target.get_attribute("data-action").as_deref() {
+                    Some("previous") => go_month(state, &config, form, -1),
+                    Some("next") => go_month(state, &config, form, 1),
+                    Some("next-free") => {
+                        let zone = zone_now(form);
+                        let next = state.with_untracked(|state| next_free(state, &free_days(&state.slots, &zone)));
+                        if let Some(day) = next {
+                            state.update(|state| state.shown = Some(YearMonth::of(day)));
+                            choose_day(state, day);
+                        }
                     }
-                })
-                .collect_view(),
-        )
-    };
-    let times_title = move || {
-        let day = state.with(|state| state.day)?;
-        Some(format!(
-            "Times on {}",
-            intl::date_label(day.year(), day.month(), day.day(), true)
-        ))
-    };
-    let free_in = move |month: YearMonth| {
-        days.with(|days| {
-            days.next_free_day(month.first_day().add_days(-1))
-                .is_some_and(|day| YearMonth::of(day) == month)
-        })
-    };
-    let status = move || {
-        let month = shown_month()?;
-        match fetch_of(month)? {
-            Fetch::Loading => Some("Loading free times…".to_owned()),
-            Fetch::Failed(failure) => Some(format!("{failure} The free times could not be loaded.")),
-            Fetch::Loaded => (!free_in(month)).then(|| "No free times this month.".to_owned()),
+                    Some("retry") => {
+                        if let Some(month) = state.with_untracked(|state| state.shown) {
+                            let opening = state.with_untracked(|state| state.day.is_none());
+                            ask(state, config.clone(), zone_now(form), month, opening);
+                        }
+                    }
+                    Some("change-date") => state.update(|state| state.times_view = false),
+                    _ => {}
+                }
+            }
         }
     };
-    let next_free = move || {
-        let month = shown_month()?;
-        (!free_in(month))
-            .then(|| days.with(|days| days.next_free_day(month.last_day())))
-            .flatten()
-    };
-    let notice = move || {
-        let (message, nearest) = state.with(|state| state.notice.clone())?;
-        let zone = zone();
-        let offered: Vec<String> = nearest
-            .iter()
-            .map(|slot| intl::time_label(&zone, hour12, *slot))
-            .collect();
-        Some(if offered.is_empty() {
-            message
-        } else {
-            format!("{message} Nearest free times: {}.", offered.join(", "))
-        })
+    let on_key = move |event: KeyboardEvent| {
+        let on_day = target_with(&event, ".bw-day").is_some();
+        let modified = event.ctrl_key() || event.alt_key() || event.meta_key();
+        let Some(key) = GridKey::from_key(&event.key(), event.shift_key()).filter(|_| on_day && !modified) else {
+            return;
+        };
+        event.prevent_default();
+        let Some((from, window)) = state.with_untracked(|state| Some((state.focus?, state.window?))) else {
+            return;
+        };
+        let to = move_focus(from, key, looks.week_start, window);
+        if YearMonth::of(to) != YearMonth::of(from) {
+            let months = (to.year() - from.year()) * 12 + i32::from(to.month()) - i32::from(from.month());
+            go_month(state, &config, form, months);
+        }
+        state.update(|state| state.focus = Some(to));
     };
 
     view! {
-        <div class="bw-picker bw-wide">
-        <div class="bw-picker-layout" data-view=move || if state.with(|state| state.times_view) { "times" } else { "month" }>
-            <div class="bw-month">
-                <div class="bw-month-bar">
-                    <button
-                        type="button"
-                        class="bw-nav"
-                        aria-label="Previous month"
-                        aria-disabled=move || (can_go_back() != Some(true)).then_some("true")
-                        on:click:capture={
-                            let go_month = go_month.clone();
-                            move |_| if can_go_back() == Some(true) { go_month(-1) }
-                        }
-                    >
-                        "‹"
-                    </button>
-                    <p class="bw-month-title" id="bw-month-title" aria-live="polite">{title}</p>
-                    <button
-                        type="button"
-                        class="bw-nav"
-                        aria-label="Next month"
-                        aria-disabled=move || (can_go_on() != Some(true)).then_some("true")
-                        on:click:capture=move |_| if can_go_on() == Some(true) { go_month(1) }
-                    >
-                        "›"
-                    </button>
-                </div>
-                <table
-                    class="bw-grid"
-                    role="grid"
-                    aria-labelledby="bw-month-title"
-                    aria-busy=move || shown_month().is_some_and(|month| fetch_of(month) != Some(Fetch::Loaded)).then_some("true")
-                    on:keydown:capture=on_key
-                >
-                    <thead>
-                        <tr>
-                            {weekdays
-                                .into_iter()
-                                .map(|(short, long)| view! { <th scope="col" abbr=long>{short}</th> })
-                                .collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>{grid_rows}</tbody>
-                </table>
-                <p class="bw-picker-status" role="status">
-                    {status}
-                    {move || next_free().map(|day| view! {
-                        " "
-                        <button type="button" class="bw-text-button" on:click:capture=move |_| {
-                            state.update(|state| state.shown = Some(YearMonth::of(day)));
-                            choose_day(day);
-                        }>"Show the next free day"</button>
-                    })}
-                </p>
-            </div>
-            <div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error">
-                <p class="bw-times-title" id="bw-times-title">{times_title}</p>
-                <button
-                    type="button"
-                    class="bw-text-button bw-change-date"
-                    on:click:capture=move |_| {
-                        state.update(|state| state.times_view = false);
-                        if let Some(day) = state.with_untracked(|state| state.day) {
-                            focus_day(day);
-                        }
-                    }
-                >
-                    "Change date"
-                </button>
-                <div class="bw-time-list">{times}</div>
-                <p class="bw-notice" role="status">{notice}</p>
-                <p class="bw-error" id="date-error">{move || message.get().unwrap_or_default()}</p>
-            </div>
-        </div>
-        </div>
+        <div class="bw-picker bw-wide" node_ref=root on:click:capture=on_click on:keydown:capture=on_key></div>
+    }
+}
+
+/// How times and weeks are written for this visitor.
+#[derive(Clone, Copy)]
+struct Looks {
+    hour12: bool,
+    week_start: Weekday,
+}
+
+/// Shows `day`'s times (in place of the grid on a narrow widget).
+fn choose_day(state: RwSignal<PickerState>, day: CalendarDate) {
+    state.update(|state| {
+        state.day = Some(day);
+        state.focus = Some(day);
+        state.times_view = true;
+        state.notice = None;
+    });
+}
+
+/// Pages `months` forward (or back), asking for that month and the one after it.
+fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, months: i32) {
+    let Some(month) = state.with_untracked(|state| state.shown.map(|shown| shown.add_months(months))) else {
+        return;
+    };
+    state.update(|state| {
+        state.shown = Some(month);
+        if let Some(window) = state.window {
+            let focus = state.focus.map_or(month.first_day(), |focus| focus.add_months(months));
+            state.focus = Some(window.clamp(focus));
+        }
+    });
+    ask(state, config.clone(), zone_now(form), month, false);
+    ask(state, config.clone(), zone_now(form), month.add_months(1), false);
+}
+
+/// The picker's HTML for `state`, in `zone`. Every text in it is escaped: the
+/// provider's message and `Intl`'s names are text, never markup.
+fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
+    let (Some(month), Some(window)) = (state.shown, state.window) else {
+        return String::new();
+    };
+    let days = free_days(&state.slots, zone);
+    let fetch = state
+        .months
+        .iter()
+        .find(|(known, _)| *known == month)
+        .map(|(_, fetch)| fetch);
+    let loaded = matches!(fetch, Some(Fetch::Loaded));
+    let mut html = String::with_capacity(8_192);
+    let view = if state.times_view { "times" } else { "month" };
+    let disabled = |off: bool| if off { r#" aria-disabled="true""# } else { "" };
+    html += &format!(
+        r#"<div class="bw-picker-layout" data-view="{view}"><div class="bw-month"><div class="bw-month-bar"><button type="button" class="bw-nav" data-action="previous" aria-label="Previous month"{}>‹</button><p class="bw-month-title" id="bw-month-title">{}</p><button type="button" class="bw-nav" data-action="next" aria-label="Next month"{}>›</button></div><table class="bw-grid" role="grid" aria-labelledby="bw-month-title"{}><thead><tr>"#,
+        disabled(month <= YearMonth::of(window.first())),
+        escape(&intl::date_label(month.year(), month.month(), 1, false)),
+        disabled(month >= YearMonth::of(window.last())),
+        if loaded { "" } else { r#" aria-busy="true""# },
+    );
+    for (short, long) in weekdays {
+        html += &format!(r#"<th scope="col" abbr="{}">{}</th>"#, escape(long), escape(short));
+    }
+    html += "</tr></thead><tbody>";
+    let grid = MonthGrid::new(month, looks.week_start);
+    // Always six rows: the grid keeps its size from month to month.
+    for row in 0..6 {
+        html += "<tr>";
+        for cell in grid.weeks().get(row).copied().unwrap_or([None; 7]) {
+            let Some(date) = cell else {
+                html += "<td></td>";
+                continue;
+            };
+            let free = loaded && window.contains(date) && days.is_free(date);
+            html += &format!(
+                r#"<td{}><button type="button" class="bw-day" data-date="{date}" tabindex="{}" aria-label="{}"{}>{}</button></td>"#,
+                if state.day == Some(date) {
+                    r#" aria-selected="true""#
+                } else {
+                    ""
+                },
+                if state.focus == Some(date) { 0 } else { -1 },
+                escape(&intl::date_label(date.year(), date.month(), date.day(), true)),
+                disabled(!free),
+                date.day(),
+            );
+        }
+        html += "</tr>";
+    }
+    html += r#"</tbody></table><p class="bw-picker-status" role="status">"#;
+    match fetch {
+        Some(Fetch::Loading) | None => html += "Loading free times…",
+        Some(Fetch::Failed(failure)) => {
+            html += &escape(&format!("{failure} The free times could not be loaded. "));
+            html += r#"<button type="button" class="bw-text-button" data-action="retry">Try again</button>"#;
+        }
+        Some(Fetch::Loaded) if !days.as_slice().iter().any(|(day, _)| YearMonth::of(*day) == month) => {
+            html += "No free times this month.";
+            if next_free(state, &days).is_some() {
+                html += r#" <button type="button" class="bw-text-button" data-action="next-free">Show the next free day</button>"#;
+            }
+        }
+        Some(Fetch::Loaded) => {}
+    }
+    html += r#"</p></div><div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error"><p class="bw-times-title" id="bw-times-title">"#;
+    if let Some(day) = state.day {
+        html += &escape(&format!(
+            "Times on {}",
+            intl::date_label(day.year(), day.month(), day.day(), true)
+        ));
+    }
+    html += r#"</p><button type="button" class="bw-text-button bw-change-date" data-action="change-date">Change date</button><div class="bw-time-list">"#;
+    for &slot in state.day.map_or(&[][..], |day| days.times_on(day)) {
+        html += &format!(
+            r#"<button type="button" class="bw-time" data-start="{slot}" aria-pressed="{}">{}</button>"#,
+            state.chosen == Some(slot),
+            escape(&intl::time_label(zone, looks.hour12, slot)),
+        );
+    }
+    html += r#"</div><p class="bw-notice" role="status">"#;
+    if let Some((notice, nearest)) = &state.notice {
+        let mut text = notice.clone();
+        if !nearest.is_empty() {
+            let offered: Vec<String> = nearest
+                .iter()
+                .map(|slot| intl::time_label(zone, looks.hour12, *slot))
+                .collect();
+            text += &format!(" Nearest free times: {}.", offered.join(", "));
+        }
+        html += &escape(&text);
+    }
+    html += r#"</p><p class="bw-error" id="date-error">"#;
+    html += &escape(message.unwrap_or_default());
+    html += "</p></div></div>";
+    html
+}
+
+/// The first free day after the month on screen.
+fn next_free(state: &PickerState, days: &FreeDays) -> Option<CalendarDate> {
+    days.next_free_day(state.shown?.last_day())
+}
+
+/// `text` safe inside an element or a quoted attribute.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped += "&amp;",
+            '<' => escaped += "&lt;",
+            '>' => escaped += "&gt;",
+            '"' => escaped += "&quot;",
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// The closest element to `event`'s target matching `selector`.
+fn target_with(event: &web_sys::Event, selector: &str) -> Option<Element> {
+    event
+        .target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
+}
+
+/// What to focus again once the picker is drawn anew, when focus was in it: the
+/// grid's tab stop (it may have moved), or the same time or control.
+fn focused_key(root: &HtmlDivElement) -> Option<String> {
+    let active = root.get_root_node().dyn_into::<ShadowRoot>().ok()?.active_element()?;
+    if !root.contains(Some(&active)) {
+        return None;
+    }
+    if active.class_list().contains("bw-day") {
+        return Some(r#".bw-day[tabindex="0"]"#.to_owned());
+    }
+    ["data-start", "data-action"].into_iter().find_map(|name| {
+        let value = active.get_attribute(name)?;
+        Some(format!(r#"[{name}="{value}"]"#))
+    })
+}
+
+fn focus(root: &HtmlDivElement, selector: &str) {
+    let found = root.query_selector(selector).ok().flatten();
+    if let Some(element) = found.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
 
@@ -507,33 +533,4 @@ fn free_days(slots: &[i64], zone: &str) -> FreeDays {
 
 fn zone_now(form: RwSignal<VisitorForm>) -> String {
     form.with_untracked(|form| form.time_zone.clone())
-}
-
-/// Moves focus to `day`'s button once the grid has drawn it.
-fn focus_day(day: CalendarDate) {
-    set_timeout(
-        move || {
-            let selector = format!(".bw-day[data-date=\"{day}\"]");
-            // The grid lives in a shadow root: ask each widget's root.
-            let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-                return;
-            };
-            let Ok(hosts) = document.query_selector_all(crate::SELECTOR) else {
-                return;
-            };
-            for index in 0..hosts.length() {
-                let found = hosts
-                    .get(index)
-                    .and_then(|host| host.dyn_into::<HtmlElement>().ok())
-                    .and_then(|host| host.shadow_root())
-                    .and_then(|root| root.active_element().map(|_| root))
-                    .and_then(|root| root.query_selector(&selector).ok().flatten());
-                if let Some(button) = found.and_then(|found| found.dyn_into::<HtmlElement>().ok()) {
-                    let _ = button.focus();
-                    return;
-                }
-            }
-        },
-        Duration::ZERO,
-    );
 }
