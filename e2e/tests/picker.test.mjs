@@ -97,6 +97,18 @@ function focused(page) {
   });
 }
 
+/**
+ * Waits until focus is back on something in a widget: the picker draws itself anew
+ * after a choice, and puts focus back where it was a task later.
+ */
+async function settled(page) {
+  await page.waitForFunction(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return element && element !== document.body && !element.shadowRoot;
+  });
+}
+
 /** The free times the relay itself answers (Cal.com's shape), earliest first, as epoch ms. */
 async function relayFreeTimes() {
   const today = new Date().toISOString().slice(0, 10);
@@ -117,7 +129,7 @@ async function relayFreeTimes() {
 async function bookElsewhere(epochMillis) {
   const reply = await fetch(`${stack.relay.url}/calcom/v2/bookings`, {
     method: "POST",
-    headers: { "content-type": "application/json", "idempotency-key": `someone-else-${epochMillis}` },
+    headers: { "content-type": "application/json", "idempotency-key": `someone-else-${crypto.randomUUID()}` },
     body: JSON.stringify({
       start: new Date(epochMillis).toISOString(),
       eventTypeId: 1001,
@@ -151,8 +163,10 @@ for (const provider of PROVIDERS) {
         await page.keyboard.press("ArrowLeft");
         assert.equal((await focused(page)).label, opened);
         await page.keyboard.press("Enter");
+        await settled(page);
       } else if (at.className.includes("bw-time") && chosen === null) {
         await page.keyboard.press("Enter");
+        await settled(page);
         assert.equal((await focused(page)).pressed, "true", "the chosen time is marked");
         chosen = at.label;
       } else if (at.tag === "button" && at.label.startsWith("Book")) {

@@ -8,6 +8,8 @@
 //! The chosen time is written into the form's date and time, in the form's zone, so
 //! the form checks and sends it as if it had been typed.
 
+use std::time::Duration;
+
 use booking_core::embed::picker::{
     hour12, move_focus, nearest_free, CalendarDate, FreeDays, GridKey, MonthGrid, Weekday, Window, YearMonth,
 };
@@ -132,13 +134,15 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
             state.slots = merge_sorted(&state.slots, &arrived);
             set_fetch(state, month, Fetch::Loaded);
         });
-        let next = month.add_months(1);
-        if opening && found {
-            open_first_free(state, &zone);
+        if opening {
+            if found {
+                open_first_free(state, &zone);
+            }
+            // The month after the opening one is asked ahead, so paging to it shows its
+            // times at once; an opening month without a free day goes on to it. Later
+            // months are asked as the visitor pages (`go_month`).
+            ask(state, config, zone, month.add_months(1), !found);
         }
-        // The next month is asked ahead: paging to it shows its times at once, and
-        // an opening month without a free day goes on to it.
-        ask(state, config, zone, next, opening && !found);
     });
 }
 
@@ -259,18 +263,25 @@ pub fn Picker(
     let root = NodeRef::<html::Div>::new();
     // The zone alone, not the whole form: typing a name must not redraw the picker.
     let zone = Memo::new(move |_| form.with(|form| form.time_zone.clone()));
-    Effect::new(move |_| {
-        let zone = zone.get();
+    // Through the element's `innerHTML` binding, the render effect every reactive
+    // attribute uses, rather than an `Effect` of its own (whose code is its own ~2 KB).
+    let picker_html = move || {
         let message = message.get();
-        let html = state.with(|state| draw(state, &zone, &weekdays, looks, message.as_deref()));
-        if let Some(root) = root.get_untracked() {
-            let focused = focused_key(&root);
-            root.set_inner_html(&html);
-            if let Some(selector) = focused {
-                focus(&root, &selector);
-            }
+        let html = state.with(|state| zone.with(|zone| draw(state, zone, &weekdays, looks, message.as_deref())));
+        // Focus was in the picker: it goes back where it was, or to the grid's new tab
+        // stop, once the new HTML is in.
+        if let Some(selector) = root.get_untracked().and_then(|root| focused_key(&root)) {
+            set_timeout(
+                move || {
+                    if let Some(root) = root.get_untracked() {
+                        focus(&root, &selector);
+                    }
+                },
+                Duration::ZERO,
+            );
         }
-    });
+        html
+    };
 
     let on_click = {
         let config = config.clone();
@@ -327,15 +338,28 @@ pub fn Picker(
             return;
         };
         let to = move_focus(from, key, looks.week_start, window);
-        if YearMonth::of(to) != YearMonth::of(from) {
+        if YearMonth::of(to) == YearMonth::of(from) {
+            // Within the month the tab stop moves here and now, without a new drawing:
+            // a key pressed while the grid was being drawn again would find no focus.
+            if let Some(root) = root.get_untracked() {
+                move_tab_stop(&root, from, to);
+            }
+            state.update_untracked(|state| state.focus = Some(to));
+        } else {
             let months = (to.year() - from.year()) * 12 + i32::from(to.month()) - i32::from(from.month());
             go_month(state, &config, form, months);
+            state.update(|state| state.focus = Some(to));
         }
-        state.update(|state| state.focus = Some(to));
     };
 
     view! {
-        <div class="bw-picker bw-wide" node_ref=root on:click:capture=on_click on:keydown:capture=on_key></div>
+        <div
+            class="bw-picker bw-wide"
+            node_ref=root
+            inner_html=picker_html
+            on:click:capture=on_click
+            on:keydown:capture=on_key
+        ></div>
     }
 }
 
@@ -517,6 +541,22 @@ fn focused_key(root: &HtmlDivElement) -> Option<String> {
         let value = active.get_attribute(name)?;
         Some(format!(r#"[{name}="{value}"]"#))
     })
+}
+
+/// The grid's one tab stop moved from `from` to `to`, and focus with it.
+fn move_tab_stop(root: &HtmlDivElement, from: CalendarDate, to: CalendarDate) {
+    let day = |date: CalendarDate| {
+        root.query_selector(&format!(r#".bw-day[data-date="{date}"]"#))
+            .ok()
+            .flatten()
+    };
+    if let (Some(old), Some(new)) = (day(from), day(to)) {
+        let _ = old.set_attribute("tabindex", "-1");
+        let _ = new.set_attribute("tabindex", "0");
+        if let Ok(new) = new.dyn_into::<HtmlElement>() {
+            let _ = new.focus();
+        }
+    }
 }
 
 fn focus(root: &HtmlDivElement, selector: &str) {

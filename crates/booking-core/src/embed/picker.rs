@@ -455,14 +455,17 @@ impl FreeDays {
     /// date on the clocks of `zone`. An instant whose offset `offsets` cannot give is
     /// dropped: the widget cannot label it, so it must not offer it.
     pub fn group(slots: &[i64], zone: &str, offsets: &impl ZoneOffsets) -> Self {
-        let mut dated: Vec<(CalendarDate, i64)> = slots
-            .iter()
-            .filter_map(|&t| Some((CalendarDate::in_zone(t, zone, offsets)?, t)))
-            .collect();
         // By date, not by instant alone: where a zone sets its clocks back across
-        // midnight, a later instant can fall on an earlier date.
-        dated.sort_unstable();
-        dated.dedup();
+        // midnight, a later instant can fall on an earlier date. Sorted by insertion:
+        // the picker's instants come in order, so each lands at the end, and a sort's
+        // code would cost the wasm about 1.5 KB.
+        let mut dated: Vec<(CalendarDate, i64)> = Vec::with_capacity(slots.len());
+        for &t in slots {
+            let Some(date) = CalendarDate::in_zone(t, zone, offsets) else {
+                continue;
+            };
+            insert_sorted(&mut dated, (date, t));
+        }
         let mut days: Vec<(CalendarDate, Vec<i64>)> = Vec::new();
         for (date, t) in dated {
             match days.last_mut() {
@@ -525,6 +528,14 @@ impl FreeDays {
     }
 }
 
+/// Puts `item` in its place in the sorted, distinct `items` (nothing when it is there).
+fn insert_sorted<T: Ord>(items: &mut Vec<T>, item: T) {
+    let at = items.partition_point(|probe| *probe < item);
+    if items.get(at) != Some(&item) {
+        items.insert(at, item);
+    }
+}
+
 /// The `n` free times nearest to `wanted`, a time the provider just refused as taken,
 /// in chronological order.
 ///
@@ -532,9 +543,10 @@ impl FreeDays {
 /// distance the earlier time wins. Fewer than `n` come back when there are fewer; the
 /// widget may pass one day's times to keep the suggestions on the visitor's day.
 pub fn nearest_free(slots: &[i64], wanted: i64, n: usize) -> Vec<i64> {
-    let mut times: Vec<i64> = slots.iter().copied().filter(|&t| t != wanted).collect();
-    times.sort_unstable();
-    times.dedup();
+    let mut times: Vec<i64> = Vec::with_capacity(slots.len());
+    for &t in slots.iter().filter(|&&t| t != wanted) {
+        insert_sorted(&mut times, t);
+    }
     // The nearest `n` are a run around where `wanted` would sit: widen it one side at a time.
     let (mut start, mut end) = {
         let at = times.partition_point(|&t| t < wanted);
