@@ -48,6 +48,24 @@ pub async fn read(request: &Request, timeout_seconds: u32) -> Result<(u16, Vec<u
     Ok((status, body))
 }
 
+/// Sends `request` and forgets it: it goes on even as the page is left (`keepalive`),
+/// and nothing waits for its answer (a hold released).
+pub fn forget(request: &Request) {
+    let init = RequestInit::new();
+    init.set_method(request.method.as_str());
+    // `keepalive` has no setter in web-sys's stable API.
+    let _ = Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE);
+    if let Ok(headers) = Headers::new() {
+        for (name, value) in &request.headers {
+            let _ = headers.set(name, value);
+        }
+        init.set_headers(&headers);
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.fetch_with_str_and_init(&request.url, &init);
+    }
+}
+
 /// One request: a write carries its JSON body and idempotency `key`, a read neither.
 async fn send(
     request: &Request,

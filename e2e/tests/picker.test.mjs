@@ -183,6 +183,64 @@ for (const provider of PROVIDERS) {
   });
 }
 
+test("a reschedule asks with the booking being moved and shows its time as such", async () => {
+  const { page, problems, form } = await openPicker("calcom");
+  await fill(form, ADA);
+  const booked = timeButtons(form).nth(2);
+  const bookedLabel = await booked.textContent();
+  await booked.click();
+  await submitButton(form).click();
+  await succeeded(form);
+
+  await form.getByRole("link", { name: "Reschedule" }).click();
+  const moving = widget(page);
+  await ready(moving);
+  await timeButtons(moving).first().waitFor();
+  const asked = (await stack.relay.requests()).filter((request) => request.path === "/calcom/v2/slots").at(-1);
+  assert.match(JSON.stringify(asked), /bookingUidToReschedule/, "the slots are asked with the booking being moved");
+  const now = moving.getByText(/^Your booking now: /);
+  assert.match(await now.textContent(), new RegExp(bookedLabel.replace(/\s/g, "\\s")));
+  const current = timesGroup(moving).getByRole("button", { name: `${bookedLabel} (now)` });
+  assert.equal(await current.getAttribute("aria-disabled"), "true", "the time being moved is shown and cannot be chosen");
+  await screenshot(page, "picker-reschedule");
+  await timeButtons(moving).first().click();
+  await field(moving, "Email").fill(ADA.Email);
+  await submitButton(moving).click();
+  await succeeded(moving);
+  await assertClean(page, problems);
+});
+
+test("Cal.com: a chosen time is held, shown counting down, released for another choice and when the visitor leaves", async () => {
+  const { page, problems, form } = await openPicker("calcom");
+  const holds = async () =>
+    (await stack.relay.requests()).filter((request) => request.path.startsWith("/calcom/v2/slots/reservations"));
+
+  const first = timeButtons(form).first();
+  const firstLabel = await first.textContent();
+  await first.click();
+  const held = timesGroup(form).getByText(/^This time is held for you for [45]:\d\d\.$/);
+  await held.waitFor();
+  assert.deepEqual((await holds()).map((request) => request.method), ["POST"]);
+  assert.deepEqual(await axeViolations(page), [], "a time held");
+  await screenshot(page, "picker-held");
+
+  // Another visitor does not get the held time.
+  const other = await openPicker("calcom");
+  assert.ok(!(await timeButtons(other.form).allTextContents()).includes(firstLabel), "a held time is not offered");
+  await other.context.close();
+
+  await timeButtons(form).nth(1).click();
+  await held.waitFor();
+  for (let attempt = 0; attempt < 50 && (await holds()).length < 3; attempt++) await new Promise((r) => setTimeout(r, 100));
+  const methods = (await holds()).map((request) => request.method);
+  assert.deepEqual(methods, ["POST", "DELETE", "POST"], "the first hold is released for the second");
+
+  await page.goto("about:blank");
+  for (let attempt = 0; attempt < 50 && (await holds()).length < 4; attempt++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await holds()).at(-1).method, "DELETE", "the hold is released when the visitor leaves");
+  await assertClean(page, problems);
+});
+
 test("a time someone else booked is not offered", async () => {
   const [first, second] = await relayFreeTimes();
   await bookElsewhere(first);

@@ -209,6 +209,7 @@ pub fn BookingForm(
             match result {
                 Ok(booked) => {
                     draft.clear();
+                    picker::booked(picker_state);
                     let name = match config.flow {
                         Flow::Book => "booked",
                         Flow::Reschedule => "rescheduled",

@@ -86,7 +86,7 @@ pub fn success_view(config: &Config, form: &VisitorForm, booked: Booked) -> Done
         .filter(|_| config.flow != Flow::Call)
         .map(|id| {
             let page = config.reschedule_url.clone().unwrap_or_else(page::current_page);
-            reschedule_link(&page, config.provider, id, token.as_deref())
+            reschedule_link(&page, config.provider, id, token.as_deref(), success.start.as_ref())
         });
     let provider_page = success.outcome.link.as_deref().map(|link| {
         if page::follow_later(link, REDIRECT_DELAY_MS) {

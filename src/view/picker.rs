@@ -13,9 +13,12 @@ use std::time::Duration;
 use booking_core::embed::picker::{
     hour12, move_focus, nearest_free, CalendarDate, FreeDays, GridKey, MonthGrid, Weekday, Window, YearMonth,
 };
-use booking_core::embed::{availability_request, read_availability, AvailabilityError, NoSource};
+use booking_core::embed::{
+    availability_request, hold_request, read_availability, read_hold, release_request, AvailabilityError, Hold,
+    HoldRefused, NoSource,
+};
 use booking_core::embed::{Config, Control, Failure};
-use booking_core::{VisitorForm, ZoneOffsets};
+use booking_core::{Timestamp, VisitorForm, ZoneOffsets};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -61,6 +64,8 @@ pub struct PickerState {
     unreadable: bool,
     /// The days offered, from today.
     window: Option<Window>,
+    /// Cal.com's hold on the chosen time, while the visitor fills in the form.
+    hold: Option<Hold>,
 }
 
 impl PickerState {
@@ -236,6 +241,107 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
     }
 }
 
+/// Holds `slot` (Cal.com): other visitors are not offered it while this one fills in
+/// the form. The hold on an earlier choice is released first. A time another visitor
+/// holds is refused like a taken one; any other failure leaves the visitor to book
+/// without a hold.
+fn hold(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, slot: i64) {
+    let Some(request) = hold_request(config, &instant(slot)) else {
+        return;
+    };
+    release(state, config);
+    let config = config.clone();
+    spawn_local(async move {
+        let answer = fetch::read(&request, config.timeout_seconds).await;
+        let still_chosen = state.try_with_untracked(|state| state.chosen == Some(slot)) == Some(true);
+        match answer.map(|(status, body)| read_hold(status, &body)) {
+            Ok(Ok(held)) if still_chosen => state.update(|state| state.hold = Some(held)),
+            // Chosen and left again while it was being held.
+            Ok(Ok(held)) => fetch::forget(&release_request(&config, &held.uid)),
+            Ok(Err(HoldRefused::Taken)) if still_chosen => taken(
+                state,
+                &config,
+                form,
+                "Another visitor is booking that time just now. Please choose another.".to_owned(),
+            ),
+            _ => {}
+        }
+    });
+}
+
+fn instant(unix_seconds: i64) -> Timestamp {
+    Timestamp {
+        unix_seconds,
+        nanos: 0,
+        offset_seconds: 0,
+    }
+}
+
+/// Lets go of the hold, if there is one (the visitor chose another time, left or
+/// hid the page).
+fn release(state: RwSignal<PickerState>, config: &Config) {
+    if let Some(held) = state.try_update_untracked(|state| state.hold.take()).flatten() {
+        fetch::forget(&release_request(config, &held.uid));
+    }
+}
+
+/// After a booking: the hold is spent, not released.
+pub fn booked(state: RwSignal<PickerState>) {
+    state.update_untracked(|state| state.hold = None);
+}
+
+/// The hold's countdown, once a second; holds let go when the page is hidden or
+/// left, and taken again when the visitor comes back to a time still chosen.
+fn keep_holds_fresh(
+    state: RwSignal<PickerState>,
+    config: &Config,
+    form: RwSignal<VisitorForm>,
+    root: NodeRef<html::Div>,
+) {
+    let tick = move || {
+        let Some(until) = state
+            .try_with_untracked(|state| state.hold.as_ref().map(|held| held.until))
+            .flatten()
+        else {
+            return;
+        };
+        let left = until - page::now_seconds();
+        if left <= 0 {
+            state.update(|state| {
+                state.hold = None;
+                state.notice = Some((
+                    "The hold on this time ran out; you can still book it while it is free.".to_owned(),
+                    Vec::new(),
+                ));
+            });
+        } else if let Some(shown) = root
+            .get_untracked()
+            .and_then(|root| root.query_selector(".bw-hold-left").ok().flatten())
+        {
+            shown.set_text_content(Some(&format!("{}:{:02}", left / 60, left % 60)));
+        }
+    };
+    if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs(1)) {
+        on_cleanup(move || interval.clear());
+    }
+    let config = config.clone();
+    let on_page_change = move |_| {
+        let hidden = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| document.hidden());
+        if hidden {
+            release(state, &config);
+        } else if let Some(chosen) = state
+            .try_with_untracked(|state| state.chosen.filter(|_| state.hold.is_none()))
+            .flatten()
+        {
+            hold(state, &config, form, chosen);
+        }
+    };
+    let _ = window_event_listener_untyped("visibilitychange", on_page_change.clone());
+    let _ = window_event_listener_untyped("pagehide", on_page_change);
+}
+
 /// The picker: a month grid and the chosen day's times.
 ///
 /// Drawn as HTML text from its state by [`draw`], with one click and one keydown
@@ -258,6 +364,12 @@ pub fn Picker(
     let looks = Looks {
         hour12: hour12(config.picker.hour_cycle, intl::locale_hour12()),
         week_start: intl::week_start(),
+        // The time being moved, when the reschedule link says.
+        current: config
+            .booking
+            .as_ref()
+            .and_then(|booking| booking.start)
+            .map(|start| start.unix_seconds),
     };
     let weekdays = intl::weekday_names(looks.week_start);
     let root = NodeRef::<html::Div>::new();
@@ -303,6 +415,7 @@ pub fn Picker(
                     state.notice = None;
                 });
                 write_choice(form, start, on_input);
+                hold(state, &config, form, start);
             } else {
                 match target.get_attribute("data-action").as_deref() {
                     Some("previous") => go_month(state, &config, form, -1),
@@ -327,6 +440,9 @@ pub fn Picker(
             }
         }
     };
+    if hold_request(&config, &instant(0)).is_some() {
+        keep_holds_fresh(state, &config, form, root);
+    }
     let on_key = move |event: KeyboardEvent| {
         let on_day = target_with(&event, ".bw-day").is_some();
         let modified = event.ctrl_key() || event.alt_key() || event.meta_key();
@@ -363,11 +479,12 @@ pub fn Picker(
     }
 }
 
-/// How times and weeks are written for this visitor.
+/// How times and weeks are written for this visitor, and the time a reschedule moves.
 #[derive(Clone, Copy)]
 struct Looks {
     hour12: bool,
     week_start: Weekday,
+    current: Option<i64>,
 }
 
 /// Shows `day`'s times (in place of the grid on a narrow widget).
@@ -463,7 +580,12 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
         }
         Some(Fetch::Loaded) => {}
     }
-    html += r#"</p></div><div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error"><p class="bw-times-title" id="bw-times-title">"#;
+    html += "</p>";
+    if let Some(current) = looks.current {
+        let when = intl::describe_instant(current as f64 * 1000.0, zone).unwrap_or_default();
+        html += &format!(r#"<p class="bw-current">Your booking now: {}</p>"#, escape(&when));
+    }
+    html += r#"</div><div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error"><p class="bw-times-title" id="bw-times-title">"#;
     if let Some(day) = state.day {
         html += &escape(&format!(
             "Times on {}",
@@ -472,13 +594,27 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
     }
     html += r#"</p><button type="button" class="bw-text-button bw-change-date" data-action="change-date">Change date</button><div class="bw-time-list">"#;
     for &slot in state.day.map_or(&[][..], |day| days.times_on(day)) {
+        // The provider offers the time being moved as free (it is not taken by
+        // itself); it is shown, and cannot be chosen.
+        let current = looks.current == Some(slot);
         html += &format!(
-            r#"<button type="button" class="bw-time" data-start="{slot}" aria-pressed="{}">{}</button>"#,
+            r#"<button type="button" class="bw-time" data-start="{slot}" aria-pressed="{}"{}>{}{}</button>"#,
             state.chosen == Some(slot),
+            disabled(current),
             escape(&intl::time_label(zone, looks.hour12, slot)),
+            if current { " (now)" } else { "" },
         );
     }
-    html += r#"</div><p class="bw-notice" role="status">"#;
+    html += "</div>";
+    if let Some(held) = &state.hold {
+        let left = (held.until - page::now_seconds()).max(0);
+        html += &format!(
+            r#"<p class="bw-hold">This time is held for you for <span class="bw-hold-left">{}:{:02}</span>.</p>"#,
+            left / 60,
+            left % 60
+        );
+    }
+    html += r#"<p class="bw-notice" role="status">"#;
     if let Some((notice, nearest)) = &state.notice {
         let mut text = notice.clone();
         if !nearest.is_empty() {

@@ -6,8 +6,8 @@ mod common;
 
 use booking_core::availability::{calcom_days, gohighlevel_days, iclosed_days, meetergo_days, Day, Unreadable};
 use booking_core::embed::{
-    availability_request, read_availability, source, AvailabilityError, Config, Failure, Method, NoSource, Provider,
-    Request, Source,
+    availability_request, hold_request, read_availability, read_hold, release_request, source, AvailabilityError,
+    Config, Failure, HoldRefused, Method, NoSource, Provider, Request, Source,
 };
 use booking_core::iclosed::{validate_event_dates, EventDatesRequest};
 use booking_core::json::Json;
@@ -1063,4 +1063,58 @@ fn a_widget_without_a_source_reads_no_answer() {
         read_availability(&off, 200, &example("meetergo-booking-availability"), "UTC", &ChronoTz),
         Err(AvailabilityError::NoSource(NoSource::Off))
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Cal.com holds
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_chosen_cal_com_time_is_held_by_event_type_id_and_released_by_uid() {
+    let config = embed(&CALCOM);
+    let start = parse_timestamp("2027-03-09T10:30:00+01:00").unwrap();
+    let hold = hold_request(&config, &start).expect("Cal.com holds by event type id");
+    assert_eq!(hold.method, Method::Post);
+    assert_eq!(hold.url, "https://api.cal.com/v2/slots/reservations");
+    assert_eq!(hold.body, r#"{"eventTypeId":42,"slotStart":"2027-03-09T09:30:00Z"}"#);
+    assert_eq!(hold.headers, [("cal-api-version", "2024-09-04".to_owned())]);
+    let request: calcom::ReserveSlotRequest = serde_json::from_str(&hold.body).unwrap();
+    assert_eq!(calcom::validate_reserve_slot(&request), []);
+
+    let release = release_request(&config, "e84be5a3/..");
+    assert_eq!(release.method, Method::Delete);
+    assert_eq!(release.url, "https://api.cal.com/v2/slots/reservations/e84be5a3%2F..");
+    assert_eq!(release.body, "");
+}
+
+#[test]
+fn only_cal_com_event_types_named_by_id_are_held() {
+    let start = parse_timestamp("2027-03-09T10:30:00Z").unwrap();
+    let by_slug = embed(&[
+        ("data-provider", "calcom"),
+        ("data-event-type-slug", "intro"),
+        ("data-username", "jane"),
+    ]);
+    assert_eq!(hold_request(&by_slug, &start), None);
+    for others in [&GOHIGHLEVEL[..], &MEETERGO[..], &ICLOSED_PREFIX[..]] {
+        assert_eq!(hold_request(&embed(others), &start), None);
+    }
+}
+
+#[test]
+fn a_hold_answer_is_a_hold_a_refusal_as_taken_or_a_failure() {
+    let held = read_hold(201, &example("calcom-reserve-slot")).unwrap();
+    assert_eq!(held.uid, "e84be5a3-4696-49e3-acc7-b2f3999c3b94");
+    assert_eq!(
+        held.until,
+        parse_timestamp("2024-09-04T08:05:00Z").unwrap().unix_seconds
+    );
+    assert_eq!(read_hold(422, b"{}"), Err(HoldRefused::Taken));
+    for (status, body) in [
+        (500, &b"{}"[..]),
+        (200, b"not json"),
+        (200, br#"{"status":"success","data":{}}"#),
+    ] {
+        assert_eq!(read_hold(status, body), Err(HoldRefused::Failed), "{status} {body:?}");
+    }
 }

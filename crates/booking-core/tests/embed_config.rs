@@ -700,6 +700,7 @@ fn a_reschedule_embed_reads_its_booking_and_token_from_attributes() {
         Some(Booking {
             id: "9001".into(),
             token: Some("tok.en".into()),
+            start: None,
         })
     );
     // A reschedule needs no event id.
@@ -725,6 +726,7 @@ fn a_reschedule_embed_reads_its_booking_from_the_page_url() {
         Some(Booking {
             id: "booking_uid_123".into(),
             token: Some("t0k".into()),
+            start: None,
         })
     );
     let read = read_on_page(&attributes, &[("booking", "booking_uid_123")]).unwrap();
@@ -733,8 +735,25 @@ fn a_reschedule_embed_reads_its_booking_from_the_page_url() {
         Some(Booking {
             id: "booking_uid_123".into(),
             token: None,
+            start: None,
         })
     );
+}
+
+#[test]
+fn a_reschedule_link_names_the_time_being_moved_and_a_broken_one_is_left_out() {
+    let attributes = [
+        ("data-provider", "meetergo"),
+        ("data-flow", "reschedule"),
+        ("data-endpoint", "https://relay.example.com/meetergo"),
+    ];
+    let read = read_on_page(&attributes, &[("booking", "b-1"), ("at", "2027-03-09T14:30:00Z")]).unwrap();
+    let start = read.booking.and_then(|booking| booking.start).expect("the link's time");
+    assert_eq!(start.to_utc_z(), "2027-03-09T14:30:00Z");
+    for broken in ["", "tomorrow", "2027-02-30T10:00:00Z"] {
+        let read = read_on_page(&attributes, &[("booking", "b-1"), ("at", broken)]).unwrap();
+        assert_eq!(read.booking.and_then(|booking| booking.start), None, "{broken:?}");
+    }
 }
 
 #[test]
@@ -753,6 +772,7 @@ fn data_booking_id_wins_over_the_page_url() {
         Some(Booking {
             id: "from-attribute".into(),
             token: None,
+            start: None,
         })
     );
 }
@@ -771,6 +791,7 @@ fn a_book_widget_opened_from_a_reschedule_link_moves_that_booking() {
             Some(Booking {
                 id: "booking_uid_123".into(),
                 token: Some("t0k".into()),
+                start: None,
             }),
             "{query:?}"
         );

@@ -120,9 +120,24 @@ fn addresses_that_hide_where_they_go_are_refused() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
+fn a_reschedule_link_carries_the_booking_s_time_in_utc() {
+    let start = parse_timestamp("2027-03-09T10:30:00-04:00").unwrap();
+    assert_eq!(
+        reschedule_link(
+            "https://example.com/book",
+            Provider::Meetergo,
+            "b-1",
+            Some("t"),
+            Some(&start)
+        ),
+        "https://example.com/book#booking=b-1&token=t&at=2027-03-09T14%3A30%3A00Z&provider=meetergo"
+    );
+}
+
+#[test]
 fn the_reschedule_link_carries_booking_token_and_provider_in_the_fragment() {
     assert_eq!(
-        reschedule_link("https://example.com/book", Provider::Iclosed, "9001", None),
+        reschedule_link("https://example.com/book", Provider::Iclosed, "9001", None, None),
         "https://example.com/book#booking=9001&provider=iclosed"
     );
     assert_eq!(
@@ -130,16 +145,17 @@ fn the_reschedule_link_carries_booking_token_and_provider_in_the_fragment() {
             "https://example.com/book",
             Provider::Calcom,
             "booking_uid_123",
-            Some("t0k")
+            Some("t0k"),
+            None
         ),
         "https://example.com/book#booking=booking_uid_123&token=t0k&provider=calcom"
     );
     assert_eq!(
-        reschedule_link("https://example.com/book", Provider::Gohighlevel, "a", None),
+        reschedule_link("https://example.com/book", Provider::Gohighlevel, "a", None, None),
         "https://example.com/book#booking=a&provider=gohighlevel"
     );
     assert_eq!(
-        reschedule_link("https://example.com/book", Provider::Meetergo, "a", None),
+        reschedule_link("https://example.com/book", Provider::Meetergo, "a", None, None),
         "https://example.com/book#booking=a&provider=meetergo"
     );
 }
@@ -157,7 +173,7 @@ fn bug_the_reschedule_token_is_never_in_the_query() {
         "https://example.com/book?lang=en#widget",
         "https://example.com/book#/book?step=2",
     ] {
-        let link = reschedule_link(page, Provider::Calcom, "booking_uid_123", Some(token));
+        let link = reschedule_link(page, Provider::Calcom, "booking_uid_123", Some(token), None);
         let (before_fragment, fragment) = link.split_once('#').expect("a fragment");
         assert!(
             !before_fragment.contains("token") && !before_fragment.contains(token),
@@ -181,12 +197,19 @@ fn the_reschedule_link_percent_encodes_the_booking_and_token() {
             Provider::Calcom,
             "uid with/slash&x=1#f",
             Some("a+b/c=d e%"),
+            None,
         ),
         "https://example.com/book#booking=uid%20with%2Fslash%26x%3D1%23f&token=a%2Bb%2Fc%3Dd%20e%25&provider=calcom"
     );
     // RFC 3986's unreserved characters stay; anything beyond ASCII goes byte by byte.
     assert_eq!(
-        reschedule_link("https://example.com/book", Provider::Meetergo, "A-z_0.9~", Some("é")),
+        reschedule_link(
+            "https://example.com/book",
+            Provider::Meetergo,
+            "A-z_0.9~",
+            Some("é"),
+            None
+        ),
         "https://example.com/book#booking=A-z_0.9~&token=%C3%A9&provider=meetergo"
     );
 }
@@ -194,7 +217,13 @@ fn the_reschedule_link_percent_encodes_the_booking_and_token() {
 #[test]
 fn the_reschedule_link_keeps_the_query_and_the_page_s_own_fragment_first() {
     assert_eq!(
-        reschedule_link("https://example.com/book?lang=en", Provider::Iclosed, "9001", Some("t")),
+        reschedule_link(
+            "https://example.com/book?lang=en",
+            Provider::Iclosed,
+            "9001",
+            Some("t"),
+            None
+        ),
         "https://example.com/book?lang=en#booking=9001&token=t&provider=iclosed"
     );
     // An anchor or a fragment route gets the parameters as its query…
@@ -203,26 +232,33 @@ fn the_reschedule_link_keeps_the_query_and_the_page_s_own_fragment_first() {
             "https://example.com/book?lang=en#widget",
             Provider::Iclosed,
             "9001",
+            None,
             None
         ),
         "https://example.com/book?lang=en#widget?booking=9001&provider=iclosed"
     );
     assert_eq!(
-        reschedule_link("https://example.com/app#/book", Provider::Iclosed, "9001", None),
+        reschedule_link("https://example.com/app#/book", Provider::Iclosed, "9001", None, None),
         "https://example.com/app#/book?booking=9001&provider=iclosed"
     );
     // …a fragment with a query or parameters already, more of them.
     assert_eq!(
-        reschedule_link("https://example.com/book#step?2", Provider::Iclosed, "9001", None),
+        reschedule_link("https://example.com/book#step?2", Provider::Iclosed, "9001", None, None),
         "https://example.com/book#step?2&booking=9001&provider=iclosed"
     );
     assert_eq!(
-        reschedule_link("https://example.com/book#tab=times", Provider::Iclosed, "9001", None),
+        reschedule_link(
+            "https://example.com/book#tab=times",
+            Provider::Iclosed,
+            "9001",
+            None,
+            None
+        ),
         "https://example.com/book#tab=times&booking=9001&provider=iclosed"
     );
     // An empty fragment is no fragment.
     assert_eq!(
-        reschedule_link("https://example.com/book#", Provider::Iclosed, "9001", None),
+        reschedule_link("https://example.com/book#", Provider::Iclosed, "9001", None, None),
         "https://example.com/book#booking=9001&provider=iclosed"
     );
 }
@@ -328,7 +364,7 @@ fn a_book_widget_of_that_provider_reads_the_reschedule_link_back() {
         // The page a reschedule link opened: its old parameters give way to the new.
         "https://example.com/book?booking=old&token=old&provider=calcom",
     ] {
-        let link = reschedule_link(page, Provider::Calcom, id, Some(token));
+        let link = reschedule_link(page, Provider::Calcom, id, Some(token), None);
         let parameters = parameters_on(&link);
 
         let calcom = read_on_page(&[("data-provider", "calcom"), ("data-event-type-id", "7")], &parameters);

@@ -12,8 +12,10 @@ use std::fmt;
 use super::config::{Config, Flow, Provider, Settings, CALCOM_API, MAX_DAYS};
 use super::submit::{Failure, Method, Request, Step};
 use crate::availability::{self, Day, Unreadable};
-use crate::json::{to_json, Json};
-use crate::time::{civil_from_seconds, days_from_civil, parse_date, LocalDateTime, TimeError, Timestamp, ZoneOffsets};
+use crate::json::{to_json, FromJson, Json};
+use crate::time::{
+    civil_from_seconds, days_from_civil, parse_date, parse_timestamp, LocalDateTime, TimeError, Timestamp, ZoneOffsets,
+};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
 
 /// Where a widget's free times come from.
@@ -250,6 +252,79 @@ pub fn read_availability(
 
 /// What a failed status means; as a booking's, but no field can be fixed by the
 /// visitor and no reschedule token is involved.
+/// A Cal.com hold on the chosen time: other visitors are not offered it until it is
+/// released or runs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// What releasing it names.
+    pub uid: String,
+    /// When it runs out (unix seconds).
+    pub until: i64,
+}
+
+/// Why a time could not be held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldRefused {
+    /// Another visitor holds or booked it: it is not free after all.
+    Taken,
+    /// Anything else (the provider down, a reply not in its documented shape): the
+    /// visitor books without a hold, as they would have before holds.
+    Failed,
+}
+
+/// The request holding `start` for the visitor: Cal.com only (no key needed), and
+/// only for an event type named by id, which its route takes.
+pub fn hold_request(config: &Config, start: &Timestamp) -> Option<Request> {
+    let Settings::Calcom(settings) = &config.settings else {
+        return None;
+    };
+    let body = calcom::reserve_slot_request(settings, start)?;
+    Some(slots_request(
+        config,
+        Method::Post,
+        calcom::SLOT_RESERVATIONS_PATH.to_owned(),
+        to_json(&body).unwrap_or_default(),
+    ))
+}
+
+/// The request releasing hold `uid`.
+pub fn release_request(config: &Config, uid: &str) -> Request {
+    let mut path = calcom::SLOT_RESERVATIONS_PATH.to_owned();
+    path.push('/');
+    path.push_str(&encoded(uid));
+    slots_request(config, Method::Delete, path, String::new())
+}
+
+fn slots_request(config: &Config, method: Method, path: String, body: String) -> Request {
+    Request {
+        step: Step::Booking,
+        method,
+        url: format!("{}{path}", config.endpoint),
+        headers: vec![(calcom::API_VERSION_HEADER, calcom::SLOTS_API_VERSION.to_owned())],
+        body,
+    }
+}
+
+/// What the answer to [`hold_request`] means. Cal.com answers `422` when another
+/// visitor holds or booked the time (the relay passes that on as `slot_unavailable`).
+pub fn read_hold(status: u16, body: &[u8]) -> Result<Hold, HoldRefused> {
+    if status == 422 || status == 409 {
+        return Err(HoldRefused::Taken);
+    }
+    if !(200..300).contains(&status) {
+        return Err(HoldRefused::Failed);
+    }
+    let reply = Json::parse(body).and_then(|body| calcom::ReserveSlotResponse::from_json(&body));
+    let held = reply.and_then(|reply| {
+        let until = parse_timestamp(&reply.data.reservation_until)?;
+        Some(Hold {
+            uid: reply.data.reservation_uid,
+            until: until.unix_seconds,
+        })
+    });
+    held.ok_or(HoldRefused::Failed)
+}
+
 fn failure(status: u16) -> Failure {
     match status {
         404 => Failure::NotFound,

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::rules::{is_path_segment, Listed};
+use crate::time::{parse_timestamp, Timestamp};
 use crate::{calcom, gohighlevel, iclosed, meetergo};
 
 /// Where Cal.com answers when `data-endpoint` is left out: its public booking routes
@@ -109,6 +110,8 @@ pub struct Booking {
     pub id: String,
     /// The relay's `Reschedule-Token` for it, when the relay issued one.
     pub token: Option<String>,
+    /// Its time, when the reschedule link says (`at`): shown as the time being moved.
+    pub start: Option<Timestamp>,
 }
 
 /// `data-theme`.
@@ -407,6 +410,7 @@ fn booking_to_move(
         return Some(Booking {
             id,
             token: get("data-reschedule-token"),
+            start: None,
         });
     }
     let param = |name: &str| {
@@ -421,6 +425,7 @@ fn booking_to_move(
     Some(Booking {
         id,
         token: param("token"),
+        start: param("at").as_deref().and_then(parse_timestamp),
     })
 }
 

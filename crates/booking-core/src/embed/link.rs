@@ -3,6 +3,7 @@
 //! booking and its token (in the fragment, out of logs).
 
 use super::config::Provider;
+use crate::time::Timestamp;
 
 /// A link the widget will not follow, because it is not a secure web address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +44,15 @@ pub fn followable(link: &str) -> Result<&str, LinkRefused> {
 /// front: a fragment route (`#/book`) gets them as its query (`#/book?booking=…`),
 /// a fragment with parameters one more (`&booking=…`); [`fragment_query`] reads them
 /// back from either.
-pub fn reschedule_link(page: &str, provider: Provider, booking_id: &str, token: Option<&str>) -> String {
+/// `start`, the booking's time, rides along as `at` (UTC), so the reschedule form can
+/// show the visitor the time they are moving.
+pub fn reschedule_link(
+    page: &str,
+    provider: Provider,
+    booking_id: &str,
+    token: Option<&str>,
+    start: Option<&Timestamp>,
+) -> String {
     let (base, fragment) = page.split_once('#').unwrap_or((page, ""));
     let mut link = base.to_owned();
     link.push('#');
@@ -60,6 +69,10 @@ pub fn reschedule_link(page: &str, provider: Provider, booking_id: &str, token: 
     if let Some(token) = token {
         link.push_str("&token=");
         encode_component(&mut link, token);
+    }
+    if let Some(start) = start {
+        link.push_str("&at=");
+        encode_component(&mut link, &start.to_utc_z());
     }
     link.push_str("&provider=");
     link.push_str(provider.key());

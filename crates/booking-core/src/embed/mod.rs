@@ -14,7 +14,10 @@ mod link;
 pub mod picker;
 mod submit;
 
-pub use availability::{availability_request, read_availability, source, AvailabilityError, NoSource, Source};
+pub use availability::{
+    availability_request, hold_request, read_availability, read_hold, release_request, source, AvailabilityError, Hold,
+    HoldRefused, NoSource, Source,
+};
 pub use calendar::calendar_file;
 pub use config::{
     Booking, Config, ConfigError, Flow, HourCycle, PickerAttributes, Provider, Settings, Theme, CALCOM_API,

@@ -22,6 +22,8 @@ pub enum Method {
     Post,
     /// `PUT`.
     Put,
+    /// `DELETE`: a Cal.com hold released; no body.
+    Delete,
 }
 
 impl Method {
@@ -31,6 +33,7 @@ impl Method {
             Self::Get => "GET",
             Self::Post => "POST",
             Self::Put => "PUT",
+            Self::Delete => "DELETE",
         }
     }
 }
