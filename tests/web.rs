@@ -82,10 +82,12 @@ const ICLOSED: &[(&str, &str)] = &[
     ("data-event-id", "42"),
 ];
 
+/// Typed date and time (the slot picker's own test gives it free times).
 const CALCOM: &[(&str, &str)] = &[
     ("data-provider", "calcom"),
     ("data-endpoint", "https://relay.test/calcom"),
     ("data-event-type-id", "1001"),
+    ("data-availability", "off"),
 ];
 
 /// Lets timers, fetches and the reactive system run for `ms`.
@@ -593,6 +595,7 @@ async fn gohighlevel_books_as_contact_upsert_then_appointment() {
             ("data-endpoint", "https://relay.test/gohighlevel"),
             ("data-calendar-id", "cal-1"),
             ("data-location-id", "loc-1"),
+            ("data-availability", "off"),
         ],
     )
     .await;
@@ -623,4 +626,112 @@ async fn gohighlevel_books_as_contact_upsert_then_appointment() {
         requests[0]["headers"]["idempotency-key"],
         requests[1]["headers"]["idempotency-key"]
     );
+}
+
+/// A Cal.com slots answer with two free times two days from now, at 10:00 and 10:30 UTC.
+fn two_free_times() -> String {
+    let day = js_sys::Date::now() + 2.0 * 86_400_000.0;
+    let date = js_sys::Date::new(&JsValue::from_f64(day))
+        .to_iso_string()
+        .as_string()
+        .unwrap()[..10]
+        .to_owned();
+    format!(
+        r#"{{"status":"success","data":{{"{date}":[{{"start":"{date}T10:00:00.000Z"}},{{"start":"{date}T10:30:00.000Z"}}]}}}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_picker_is_an_aria_grid_with_one_tab_stop_and_a_named_group_of_times() {
+    fake_fetch();
+    let body = two_free_times();
+    for _ in 0..3 {
+        reply(200, &body, JsValue::UNDEFINED);
+    }
+    let root = mount(
+        "picker",
+        &[
+            ("data-provider", "calcom"),
+            ("data-endpoint", "https://relay.test/calcom"),
+            ("data-event-type-id", "1001"),
+            ("data-time-zone", "UTC"),
+            ("data-hour-cycle", "h23"),
+        ],
+    )
+    .await;
+    until("the times", || root.query_selector(".bw-time").unwrap().is_some()).await;
+
+    let grid = find(&root, "[role=grid]");
+    let title = find(&root, &format!("#{}", grid.get_attribute("aria-labelledby").unwrap()));
+    assert!(
+        title.text_content().unwrap().contains(' '),
+        "the grid is named by its month and year"
+    );
+    assert_eq!(grid.query_selector_all("th[scope=col][abbr]").unwrap().length(), 7);
+    assert_eq!(
+        grid.query_selector_all("tbody tr").unwrap().length(),
+        6,
+        "six rows in every month"
+    );
+    let stops = grid.query_selector_all("[tabindex='0']").unwrap();
+    assert_eq!(stops.length(), 1, "one day is in the tab order");
+    let opened: Element = stops.get(0).unwrap().dyn_into().unwrap();
+    assert_eq!(
+        opened.get_attribute("aria-disabled"),
+        None,
+        "the tab stop is the first free day"
+    );
+    assert!(
+        opened.get_attribute("aria-label").unwrap().len() > 12,
+        "a day is named with its whole date"
+    );
+    assert_eq!(
+        opened
+            .parent_element()
+            .unwrap()
+            .get_attribute("aria-selected")
+            .as_deref(),
+        Some("true")
+    );
+    let disabled = grid
+        .query_selector_all(".bw-day[aria-disabled='true']")
+        .unwrap()
+        .length();
+    let days = grid.query_selector_all(".bw-day").unwrap().length();
+    assert_eq!(disabled, days - 1, "only the day with free times is enabled");
+
+    let group = find(&root, "[role=group]");
+    let name = find(&root, &format!("#{}", group.get_attribute("aria-labelledby").unwrap()));
+    assert!(name.text_content().unwrap().starts_with("Times on "));
+    let times: Vec<String> = (0..2)
+        .map(|index| {
+            group
+                .query_selector_all(".bw-time")
+                .unwrap()
+                .get(index)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        times,
+        ["10:00", "10:30"],
+        "labelled in the visitor's zone and hour cycle"
+    );
+
+    let later: HtmlElement = group
+        .query_selector_all(".bw-time")
+        .unwrap()
+        .get(1)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    later.click();
+    until("the time marked", || {
+        root.query_selector(".bw-time[aria-pressed='true']")
+            .unwrap()
+            .is_some_and(|pressed| pressed.text_content().as_deref() == Some("10:30"))
+    })
+    .await;
 }

@@ -324,22 +324,25 @@ fn keep_holds_fresh(
     if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs(1)) {
         on_cleanup(move || interval.clear());
     }
-    let config = config.clone();
-    let on_page_change = move |_| {
-        let hidden = web_sys::window()
-            .and_then(|window| window.document())
-            .is_some_and(|document| document.hidden());
-        if hidden {
-            release(state, &config);
-        } else if let Some(chosen) = state
-            .try_with_untracked(|state| state.chosen.filter(|_| state.hold.is_none()))
-            .flatten()
-        {
-            hold(state, &config, form, chosen);
+    let on_visibility = {
+        let config = config.clone();
+        move |_| {
+            let hidden = web_sys::window()
+                .and_then(|window| window.document())
+                .is_some_and(|document| document.hidden());
+            if hidden {
+                release(state, &config);
+            } else if let Some(chosen) = state
+                .try_with_untracked(|state| state.chosen.filter(|_| state.hold.is_none()))
+                .flatten()
+            {
+                hold(state, &config, form, chosen);
+            }
         }
     };
-    let _ = window_event_listener_untyped("visibilitychange", on_page_change.clone());
-    let _ = window_event_listener_untyped("pagehide", on_page_change);
+    let config = config.clone();
+    let _ = window_event_listener_untyped("visibilitychange", on_visibility);
+    let _ = window_event_listener_untyped("pagehide", move |_| release(state, &config));
 }
 
 /// The picker: a month grid and the chosen day's times.
