@@ -6,10 +6,10 @@
 //! which cost the wasm and its glue about 1 KB of brotli.
 
 use booking_core::embed::{Failure, Next, Request, Step, Submission, Success};
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Headers, HtmlElement, RequestInit, Response};
 
 /// Response header carrying the relay's proof for a later reschedule.
 const RESCHEDULE_TOKEN: &str = "reschedule-token";
@@ -40,6 +40,37 @@ pub async fn submit(submission: &Submission<'_>, key: &str, timeout_seconds: u32
             Next::Done(success) => return Ok(Booked { success, token }),
         }
     }
+}
+
+/// Where embed.js leaves the first month's free times it asked for while the wasm was
+/// loading: `{ url, body, answer }` on the widget's element, `answer` the `fetch`
+/// promise. A contract between the two files of the same build (embed.js
+/// `askFirstMonth`), not with the page.
+const FIRST_MONTH: &str = "bookingWidgetFirstMonth";
+
+/// The answer embed.js is already waiting for, when it asked exactly `request` (the
+/// same URL and body; any difference, such as a zone from the visitor's draft, and the
+/// wasm asks itself). Taken once.
+pub fn asked_by_embed(host: &HtmlElement, request: &Request) -> Option<Promise> {
+    let key = JsValue::from_str(FIRST_MONTH);
+    let asked = Reflect::get(host, &key).ok().filter(JsValue::is_object)?;
+    let _ = Reflect::delete_property(host, &key);
+    let field = |name: &str| Reflect::get(&asked, &JsValue::from_str(name)).ok();
+    let same =
+        field("url")?.as_string()? == request.url && field("body")?.as_string().unwrap_or_default() == request.body;
+    same.then(|| field("answer")?.dyn_into().ok()).flatten()
+}
+
+/// Reads an answer `fetch` is already waiting for (see [`asked_by_embed`]).
+pub async fn read_asked(answer: Promise) -> Result<(u16, Vec<u8>), Failure> {
+    let response: Response = JsFuture::from(answer)
+        .await
+        .and_then(JsCast::dyn_into)
+        .map_err(|_| Failure::Offline)?;
+    let body = JsFuture::from(response.array_buffer().map_err(|_| Failure::Offline)?)
+        .await
+        .map_err(|_| Failure::Offline)?;
+    Ok((response.status(), Uint8Array::new(&body).to_vec()))
 }
 
 /// Sends a read (availability): its status and body.

@@ -71,6 +71,7 @@ pub fn BookingForm(
     // with the ~400 options that was half the widget's start-up (from the compiled wasm
     // to the first input).
     let picker_config = picker_on.then(|| config.clone());
+    let picker_host = host.clone();
     let zone_config = config.picker.time_zone.clone();
     set_timeout(
         move || {
@@ -79,7 +80,7 @@ pub fn BookingForm(
                 form.update(|form| form.time_zone = zone);
             }
             if let Some(config) = &picker_config {
-                picker::start(picker_state, config, form);
+                picker::start(picker_state, config, form, &picker_host);
             }
             if controls.contains(&Control::TimeZone) {
                 form.with_untracked(|form| add_zone_options(form_ref, &form.time_zone));

@@ -82,7 +82,7 @@ fn window(config: &Config, zone: &str) -> Option<Window> {
 }
 
 /// Starts the picker once the form's zone is known: asks for the visitor's month.
-pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>) {
+pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, host: &HtmlElement) {
     let zone = form.with_untracked(|form| form.time_zone.clone());
     let Some(window) = window(config, &zone) else {
         return;
@@ -93,13 +93,14 @@ pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
         state.shown = Some(month);
         state.focus = Some(window.first());
     });
-    ask(state, config.clone(), zone, month, true);
+    ask(state, config.clone(), zone, month, Some(host));
 }
 
-/// Asks for the free times of `month` (once, unless asking failed); `opening`: the
-/// picker has not opened on a day yet, and opens on this month's first free day (or
-/// asks for the next month).
-fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMonth, opening: bool) {
+/// Asks for the free times of `month` (once, unless asking failed). `opening`, the
+/// widget's element while the picker has not opened on a day yet: it opens on this
+/// month's first free day (or asks for the next month), and the first month may have
+/// been asked by embed.js already.
+fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMonth, opening: Option<&HtmlElement>) {
     let Some((first, last)) = state.with_untracked(|state| {
         let asked = state
             .months
@@ -120,8 +121,14 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
         Ok(request) => request,
         Err(why) => return no_source(state, &why),
     };
+    let asked = opening.and_then(|host| fetch::asked_by_embed(host, &request));
+    let opening = opening.cloned();
     spawn_local(async move {
-        let answer = match fetch::read(&request, config.timeout_seconds).await {
+        let reply = match asked {
+            Some(answer) => fetch::read_asked(answer).await,
+            None => fetch::read(&request, config.timeout_seconds).await,
+        };
+        let answer = match reply {
             Ok((status, body)) => read_availability(&config, status, &body, &zone, &IntlZones),
             Err(failure) => Err(AvailabilityError::Failed(failure)),
         };
@@ -139,14 +146,14 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
             state.slots = merge_sorted(&state.slots, &arrived);
             set_fetch(state, month, Fetch::Loaded);
         });
-        if opening {
+        if let Some(host) = &opening {
             if found {
                 open_first_free(state, &zone);
             }
             // The month after the opening one is asked ahead, so paging to it shows its
             // times at once; an opening month without a free day goes on to it. Later
             // months are asked as the visitor pages (`go_month`).
-            ask(state, config, zone, month.add_months(1), !found);
+            ask(state, config, zone, month.add_months(1), (!found).then_some(host));
         }
     });
 }
@@ -237,7 +244,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
         }
     });
     if let Some(month) = month {
-        ask(state, config.clone(), zone, month, false);
+        ask(state, config.clone(), zone, month, None);
     }
 }
 
@@ -433,8 +440,13 @@ pub fn Picker(
                     }
                     Some("retry") => {
                         if let Some(month) = state.with_untracked(|state| state.shown) {
-                            let opening = state.with_untracked(|state| state.day.is_none());
-                            ask(state, config.clone(), zone_now(form), month, opening);
+                            // Still to open on a first free day: the retry goes on looking.
+                            let host = root
+                                .get_untracked()
+                                .and_then(|root| root.get_root_node().dyn_into::<ShadowRoot>().ok())
+                                .and_then(|shadow| shadow.host().dyn_into::<HtmlElement>().ok())
+                                .filter(|_| state.with_untracked(|state| state.day.is_none()));
+                            ask(state, config.clone(), zone_now(form), month, host.as_ref());
                         }
                     }
                     Some("change-date") => state.update(|state| state.times_view = false),
@@ -512,15 +524,16 @@ fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visito
             state.focus = Some(window.clamp(focus));
         }
     });
-    ask(state, config.clone(), zone_now(form), month, false);
-    ask(state, config.clone(), zone_now(form), month.add_months(1), false);
+    ask(state, config.clone(), zone_now(form), month, None);
+    ask(state, config.clone(), zone_now(form), month.add_months(1), None);
 }
 
 /// The picker's HTML for `state`, in `zone`. Every text in it is escaped: the
 /// provider's message and `Intl`'s names are text, never markup.
 fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
     let (Some(month), Some(window)) = (state.shown, state.window) else {
-        return String::new();
+        // The box embed.js draws, of the final size, until the visitor's day is known.
+        return r#"<div class="bw-picker-layout" data-view="month"></div>"#.to_owned();
     };
     let days = free_days(&state.slots, zone);
     let fetch = state
