@@ -1,13 +1,20 @@
 // The booking widget's loader: <script type="module" src=".../embed.js"></script>.
-// It starts fetching the wasm (named relative to this file, so any CDN path works),
-// draws each [data-booking-widget]'s form at once, then loads the wasm, which takes
-// the forms over and keeps what the visitor typed meanwhile (see README "Embed it").
-// No inline script and no eval: it runs under `script-src 'self' 'wasm-unsafe-eval'`.
+// It starts fetching the wasm of each provider on the page (named relative to this
+// file, so any CDN path works), draws each [data-booking-widget]'s form at once, then
+// loads each wasm, which takes its provider's forms over and keeps what the visitor
+// typed meanwhile (see README "Embed it"). No inline script and no eval: it runs under
+// `script-src 'self' 'wasm-unsafe-eval'`.
 //
 // The form drawn here is the wasm's form without its behaviour: same markup, labels
 // and names (e2e `shell.test.mjs` compares the two for every provider and flow).
-// The wasm is ~100 KB; the visitor can start typing about a second earlier.
-const wasm = fetch(new URL("booking-widget_bg.wasm", import.meta.url));
+// A wasm is ~70 KB; the visitor can start typing about a second earlier.
+
+// The wasm is built once per provider (scripts/variants.mjs: booking-widget-<provider>.js
+// and booking-widget-<provider>_bg.wasm), so a page downloads only its providers' code.
+const BUILDS = ["iclosed", "gohighlevel", "meetergo", "calcom"];
+// For a page whose widgets all name an unknown provider (a typo): any build says what
+// is wrong with the embed; GoHighLevel's is the smallest (README "Performance").
+const FALLBACK = "gohighlevel";
 
 // style/widget.css, put here by scripts/embed.mjs at build time. It is adopted by
 // each widget's shadow root (a constructed sheet, so `style-src` does not apply).
@@ -78,12 +85,18 @@ const linkParameters = () => (fragment().has("booking") ? fragment() : new URLSe
  */
 function drawShell(host) {
   if (host.shadowRoot) return;
+  const provider = setting(host.getAttribute("data-provider"));
+  const build = buildOf(provider);
+  // A build that has loaded already mounted what it found; so does embed.js without
+  // the wasm, for a widget added later.
+  if (ready.has(build)) return;
+  load(build);
   const root = host.attachShadow({ mode: "open" });
   root.adoptedStyleSheets = [sheet];
-  const shell = element("div", { "data-shell": "" });
+  // Names the build that takes the widget over (src/lib.rs `is_ours`).
+  const shell = element("div", { "data-shell": build });
   root.append(shell);
 
-  const provider = setting(host.getAttribute("data-provider"));
   let flow = setting(host.getAttribute("data-flow")) || "book";
   // Config::from_attributes: a booking to move makes a booking form a reschedule form.
   const query = linkParameters();
@@ -169,24 +182,57 @@ function handOver(root) {
   if (form && shell.querySelector("form[data-submitted]")) setTimeout(() => form.requestSubmit());
 }
 
+/**
+ * The build for a `data-provider`: its own, or for a provider no build has, one the
+ * page loads anyway (the first started), else FALLBACK.
+ */
+const buildOf = (provider) => (BUILDS.includes(provider) ? provider : (started.values().next().value ?? FALLBACK));
+
+/** The shells of the widgets `build` takes over. */
+const shellsOf = (build) =>
+  [...widgets()].map((host) => host.shadowRoot?.querySelector(`[data-shell="${build}"]`)).filter(Boolean);
+
+// The builds started, in order, and those that have taken their forms over; how many
+// are still loading.
+const started = new Set();
+const ready = new Set();
+let loading = 0;
+
+/**
+ * Starts fetching `build`'s wasm at once, then imports its glue and runs it (after the
+ * forms are drawn: the import is a task later), and hands its forms over.
+ */
+async function load(build) {
+  if (started.has(build)) return;
+  started.add(build);
+  loading++;
+  const wasm = fetch(new URL(`booking-widget-${build}_bg.wasm`, import.meta.url));
+  try {
+    const { default: init } = await import(`./booking-widget-${build}.js`);
+    await init({ module_or_path: wasm });
+    ready.add(build);
+    shellsOf(build).forEach((shell) => handOver(shell.getRootNode()));
+  } catch (error) {
+    for (const shell of shellsOf(build)) {
+      const alert = shell.querySelector("#bw-alert");
+      if (alert) alert.textContent = "This form could not load. Please reload the page to try again.";
+    }
+    throw error;
+  } finally {
+    if (--loading === 0) added.disconnect();
+  }
+}
+
 const widgets = () => document.querySelectorAll("[data-booking-widget]");
-widgets().forEach(drawShell);
+// The widgets with a known provider first, so one with a mistake joins a build the
+// page loads anyway.
+const known = (host) => BUILDS.includes(setting(host.getAttribute("data-provider")));
+const drawAll = () => [...widgets()].sort((a, b) => known(b) - known(a)).forEach(drawShell);
+// Widgets a page script adds while a wasm loads (or, on a page with none yet, whenever)
+// get their form and their build as well.
+const added = new MutationObserver(drawAll);
+drawAll();
+added.observe(document, { childList: true, subtree: true });
 // The success view's reschedule link is this page with a new fragment, which browsers
 // follow without loading the page again: load it, so the widgets read the booking.
 addEventListener("hashchange", () => fragment().has("booking") && widgets().length && location.reload());
-// Widgets a page script adds while the wasm loads get their form as well.
-const added = new MutationObserver(() => widgets().forEach(drawShell));
-added.observe(document, { childList: true, subtree: true });
-try {
-  const { default: init } = await import("./booking-widget.js");
-  await init({ module_or_path: wasm });
-  added.disconnect();
-  widgets().forEach((host) => handOver(host.shadowRoot));
-} catch (error) {
-  added.disconnect();
-  for (const host of widgets()) {
-    const alert = host.shadowRoot?.querySelector("[data-shell] #bw-alert");
-    if (alert) alert.textContent = "This form could not load. Please reload the page to try again.";
-  }
-  throw error;
-}

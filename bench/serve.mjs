@@ -20,10 +20,11 @@ const TYPES = {
   ".css": "text/css",
 };
 
-const DIST_FILES = ["embed.js", "booking-widget.js", "booking-widget_bg.wasm"];
+// bench/widget.html embeds one Cal.com widget: embed.js loads Cal.com's build only.
+const DIST_FILES = ["embed.js", "booking-widget-calcom.js", "booking-widget-calcom_bg.wasm"];
 
 /** The preload hint as README "Embed it" gives it, for this server's paths. */
-const PRELOAD = '<link rel="preload" href="/dist/booking-widget_bg.wasm" as="fetch" crossorigin>';
+const PRELOAD = '<link rel="preload" href="/dist/booking-widget-calcom_bg.wasm" as="fetch" crossorigin>';
 
 function brotli(bytes) {
   return execFileSync("brotli", ["-c", "-q", "11"], { input: bytes, maxBuffer: 64 << 20 });

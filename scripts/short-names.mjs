@@ -1,5 +1,6 @@
-// trunk's post-build hook (Trunk.toml): gives the names the JS glue and the wasm
-// know each other by (the wasm's imports and exports) one or two letters, in both files.
+// Run by scripts/variants.mjs (trunk's post-build hook) on each provider's build: gives
+// the names the JS glue and the wasm know each other by (the wasm's imports and
+// exports) one or two letters, in both files.
 //
 // wasm-bindgen names every import after its Rust binding plus a 16-hex-digit hash
 // (`__wbg_getAttribute_c7b80d4010284561`) and every closure adapter after its full
@@ -12,13 +13,14 @@
 // name is not where wasm-bindgen's glue is known to put it.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { minifyForRelease } from "./minify.mjs";
 
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) throw new Error("scripts/short-names.mjs runs as trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
-const wasmPath = path.join(staging, "booking-widget_bg.wasm");
-const gluePath = path.join(staging, "booking-widget.js");
-const GLUE_MODULE = "./booking-widget_bg.js";
+const [wasmPath, gluePath, module] = process.argv.slice(2);
+if (!wasmPath?.endsWith(".wasm") || !gluePath?.endsWith(".js")) {
+  throw new Error("usage: node scripts/short-names.mjs <wasm> <glue> [<module>] (scripts/variants.mjs runs it per build)");
+}
+// The module the wasm imports the glue's functions from: wasm-bindgen's name for it,
+// `./<name>_bg.js` after the wasm's, unless the files were renamed since.
+const GLUE_MODULE = module ?? `./${path.basename(wasmPath, ".wasm")}.js`;
 
 const bytes = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, "utf8");
@@ -168,4 +170,3 @@ if (/__wbg_\w+_[0-9a-f]{16}\b/.test(glue)) throw new Error("short-names: a hashe
 
 writeFileSync(wasmPath, Buffer.concat(sections));
 writeFileSync(gluePath, glue);
-await minifyForRelease(gluePath);

@@ -9,14 +9,15 @@ mod intl;
 mod page;
 mod view;
 
-use booking_core::embed::Config;
+use booking_core::embed::{Config, Provider};
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
 /// Marks the host element of the embed.
 pub const SELECTOR: &str = "[data-booking-widget]";
 
-/// Mounts every widget of the page that is not mounted yet.
+/// Mounts every widget of the page that is this build's (see [`is_ours`]) and is not
+/// mounted yet.
 pub fn mount_all() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
@@ -25,12 +26,35 @@ pub fn mount_all() {
         return;
     };
     for index in 0..hosts.length() {
-        if let Some(host) = hosts.get(index).and_then(|node| node.dyn_into::<HtmlElement>().ok()) {
+        if let Some(host) = hosts
+            .get(index)
+            .and_then(|node| node.dyn_into::<HtmlElement>().ok())
+            .filter(is_ours)
+        {
             if let Err(error) = mount(&host, index as usize) {
                 web_sys::console::error_2(&JsValue::from_str("booking-widget: could not mount"), &error);
             }
         }
     }
+}
+
+/// Whether this build takes `host` over. The shipped wasm is built once per provider
+/// (cargo features), and embed.js loads the build of each widget's provider and names
+/// it in the form it draws first (`data-shell="calcom"`); a widget whose
+/// `data-provider` no build has goes to one the page loads anyway, which shows the
+/// marketer the mistake. A host embed.js has not seen is taken by the build of its
+/// provider, or by any build for an unknown provider (the first to mount it: the
+/// others then find it mounted). A build with every provider takes every widget.
+fn is_ours(host: &HtmlElement) -> bool {
+    let shell = host
+        .shadow_root()
+        .and_then(|root| root.first_element_child())
+        .and_then(|child| child.get_attribute("data-shell"))
+        .filter(|build| !build.is_empty());
+    let named = shell
+        .or_else(|| host.get_attribute("data-provider"))
+        .unwrap_or_default();
+    Provider::from_key(&named.trim().to_ascii_lowercase()).is_none_or(Provider::built)
 }
 
 /// Mounts one widget on `host` (the `index`-th of the page), reading its `data-*`

@@ -184,7 +184,8 @@ function notFound(response) {
  * (in `before`), and `stop()` in `after`.
  */
 export async function startStack() {
-  for (const file of ["embed.js", "booking-widget.js", "booking-widget_bg.wasm"]) {
+  const builds = ["iclosed", "gohighlevel", "meetergo", "calcom"];
+  for (const file of ["embed.js", ...builds.flatMap((build) => [`booking-widget-${build}.js`, `booking-widget-${build}_bg.wasm`])]) {
     if (!existsSync(path.join(DIST, file))) {
       throw new Error(`dist/${file} is missing: run \`bash e2e/run\` (it builds dist/ first)`);
     }

@@ -36,7 +36,7 @@ async function openHeld(url, { fail = false } = {}) {
   const held = new Promise((resolve) => (release = resolve));
   const opened = await stack.open(url, {
     prepare: (page) =>
-      page.route("**/booking-widget_bg.wasm", async (route) => {
+      page.route("**/booking-widget-*_bg.wasm", async (route) => {
         if (fail) return route.abort();
         await held;
         await route.continue();

@@ -109,10 +109,13 @@ fn an_iclosed_embed_with_every_attribute_reads_to_its_config() {
             provider: Provider::Iclosed,
             flow: Flow::Book,
             endpoint: "https://relay.example.com/iclosed".into(),
-            settings: Settings::Iclosed(iclosed::Settings {
-                event_id: Some(42),
-                link_prefix: None,
-            }),
+            settings: Settings::Iclosed(
+                iclosed::Settings {
+                    event_id: Some(42),
+                    link_prefix: None,
+                }
+                .into()
+            ),
             booking: None,
             theme: Theme::Dark,
             duration_minutes: Some(45),
@@ -157,10 +160,13 @@ fn attribute_values_are_trimmed_and_blank_ones_count_as_absent() {
     assert_eq!(read.theme, Theme::Auto);
     assert_eq!(
         read.settings,
-        Settings::Iclosed(iclosed::Settings {
-            event_id: Some(42),
-            link_prefix: None,
-        })
+        Settings::Iclosed(
+            iclosed::Settings {
+                event_id: Some(42),
+                link_prefix: None,
+            }
+            .into()
+        )
     );
     // A blank event id is a missing one, not a malformed one.
     let message = only_mistake(&with(&ICLOSED, &[("data-event-id", Some("   "))]), "data-event-id");
@@ -175,10 +181,13 @@ fn iclosed_takes_a_link_prefix_instead_of_an_event_id() {
     ));
     assert_eq!(
         read.settings,
-        Settings::Iclosed(iclosed::Settings {
-            event_id: None,
-            link_prefix: Some("acme/intro".into()),
-        })
+        Settings::Iclosed(
+            iclosed::Settings {
+                event_id: None,
+                link_prefix: Some("acme/intro".into()),
+            }
+            .into()
+        )
     );
 }
 
@@ -193,10 +202,13 @@ fn gohighlevel_reads_its_calendar_and_location() {
     assert_eq!(read.provider, Provider::Gohighlevel);
     assert_eq!(
         read.settings,
-        Settings::Gohighlevel(gohighlevel::Settings {
-            calendar_id: "CVokAlI8fgw4WYWoCtQz".into(),
-            location_id: "C2QujeCh8ZnC7al2InWR".into(),
-        })
+        Settings::Gohighlevel(
+            gohighlevel::Settings {
+                calendar_id: "CVokAlI8fgw4WYWoCtQz".into(),
+                location_id: "C2QujeCh8ZnC7al2InWR".into(),
+            }
+            .into()
+        )
     );
 }
 
@@ -212,13 +224,16 @@ fn meetergo_reads_its_host_list_channel_and_duration() {
     ]);
     assert_eq!(
         read.settings,
-        Settings::Meetergo(meetergo::Settings {
-            meeting_type_id: "mt-1".into(),
-            host_ids: vec!["host-1".into(), "host-2".into(), "host-3".into()],
-            queue_id: None,
-            channel: Some(meetergo::Channel::Zoom),
-            duration: Some(45),
-        })
+        Settings::Meetergo(
+            meetergo::Settings {
+                meeting_type_id: "mt-1".into(),
+                host_ids: vec!["host-1".into(), "host-2".into(), "host-3".into()],
+                queue_id: None,
+                channel: Some(meetergo::Channel::Zoom),
+                duration: Some(45),
+            }
+            .into()
+        )
     );
     assert_eq!(read.duration_minutes, Some(45));
 }
@@ -233,13 +248,16 @@ fn meetergo_takes_a_queue_instead_of_hosts() {
     ]);
     assert_eq!(
         read.settings,
-        Settings::Meetergo(meetergo::Settings {
-            meeting_type_id: "mt-1".into(),
-            host_ids: vec![],
-            queue_id: Some("queue-7".into()),
-            channel: None,
-            duration: None,
-        })
+        Settings::Meetergo(
+            meetergo::Settings {
+                meeting_type_id: "mt-1".into(),
+                host_ids: vec![],
+                queue_id: Some("queue-7".into()),
+                channel: None,
+                duration: None,
+            }
+            .into()
+        )
     );
 }
 
@@ -248,10 +266,13 @@ fn calcom_names_its_event_type_by_id_or_by_slug_with_a_user_or_team() {
     let by_id = config(&[("data-provider", "calcom"), ("data-event-type-id", "7")]);
     assert_eq!(
         by_id.settings,
-        Settings::Calcom(calcom::Settings {
-            event_type_id: Some(7),
-            ..calcom::Settings::default()
-        })
+        Settings::Calcom(
+            calcom::Settings {
+                event_type_id: Some(7),
+                ..calcom::Settings::default()
+            }
+            .into()
+        )
     );
     let by_user = config(&[
         ("data-provider", "calcom"),
@@ -260,11 +281,14 @@ fn calcom_names_its_event_type_by_id_or_by_slug_with_a_user_or_team() {
     ]);
     assert_eq!(
         by_user.settings,
-        Settings::Calcom(calcom::Settings {
-            event_type_slug: Some("intro".into()),
-            username: Some("charles".into()),
-            ..calcom::Settings::default()
-        })
+        Settings::Calcom(
+            calcom::Settings {
+                event_type_slug: Some("intro".into()),
+                username: Some("charles".into()),
+                ..calcom::Settings::default()
+            }
+            .into()
+        )
     );
     let by_team = config(&[
         ("data-provider", "calcom"),
@@ -274,12 +298,15 @@ fn calcom_names_its_event_type_by_id_or_by_slug_with_a_user_or_team() {
     ]);
     assert_eq!(
         by_team.settings,
-        Settings::Calcom(calcom::Settings {
-            event_type_slug: Some("intro".into()),
-            team_slug: Some("engines".into()),
-            organization_slug: Some("acme".into()),
-            ..calcom::Settings::default()
-        })
+        Settings::Calcom(
+            calcom::Settings {
+                event_type_slug: Some("intro".into()),
+                team_slug: Some("engines".into()),
+                organization_slug: Some("acme".into()),
+                ..calcom::Settings::default()
+            }
+            .into()
+        )
     );
 }
 
@@ -296,11 +323,14 @@ fn calcom_call_flow_reads_the_team_and_its_event_type() {
     assert_eq!(read.endpoint, "https://relay.example.com/calcom");
     assert_eq!(
         read.settings,
-        Settings::Calcom(calcom::Settings {
-            event_type_id: Some(34),
-            team_id: Some(12),
-            ..calcom::Settings::default()
-        })
+        Settings::Calcom(
+            calcom::Settings {
+                event_type_id: Some(34),
+                team_id: Some(12),
+                ..calcom::Settings::default()
+            }
+            .into()
+        )
     );
 }
 
@@ -706,10 +736,13 @@ fn a_reschedule_embed_reads_its_booking_and_token_from_attributes() {
     // A reschedule needs no event id.
     assert_eq!(
         read.settings,
-        Settings::Iclosed(iclosed::Settings {
-            event_id: None,
-            link_prefix: None,
-        })
+        Settings::Iclosed(
+            iclosed::Settings {
+                event_id: None,
+                link_prefix: None,
+            }
+            .into()
+        )
     );
 }
 

@@ -241,11 +241,13 @@ pub fn read_availability(
             why: "not JSON",
         })
     })?;
-    match source.provider {
-        Provider::Calcom => availability::calcom_days(&body),
-        Provider::Gohighlevel => availability::gohighlevel_days(&body),
-        Provider::Meetergo => availability::meetergo_days(&body),
-        Provider::Iclosed => availability::iclosed_days(&body, zone, zones),
+    // By the settings, not `source.provider`: a build without a provider then has no
+    // arm for it (see `Built`), and its reader stays out of the wasm.
+    match &config.settings {
+        Settings::Calcom(_) => availability::calcom_days(&body),
+        Settings::Gohighlevel(_) => availability::gohighlevel_days(&body),
+        Settings::Meetergo(_) => availability::meetergo_days(&body),
+        Settings::Iclosed(_) => availability::iclosed_days(&body, zone, zones),
     }
     .map_err(unreadable)
 }

@@ -4,7 +4,9 @@
 //! checked [`Config`]. The slot picker's attributes (`DESIGN.md` §6) are checked here
 //! too, so a typo in them is named like any other.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::ops::Deref;
 
 use crate::rules::{is_path_segment, Listed};
 use crate::time::{parse_timestamp, Timestamp};
@@ -62,8 +64,20 @@ impl Provider {
         }
     }
 
-    fn from_key(key: &str) -> Option<Self> {
+    /// The provider a `data-provider` value names (lower case), built or not.
+    pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|provider| provider.key() == key)
+    }
+
+    /// Whether this build has the provider (its cargo feature). The shipped wasm has
+    /// one; embed.js loads, for each widget, the wasm of its provider.
+    pub fn built(self) -> bool {
+        match self {
+            Self::Iclosed => HasIclosed::PRESENT.is_some(),
+            Self::Gohighlevel => HasGohighlevel::PRESENT.is_some(),
+            Self::Meetergo => HasMeetergo::PRESENT.is_some(),
+            Self::Calcom => HasCalcom::PRESENT.is_some(),
+        }
     }
 }
 
@@ -89,18 +103,86 @@ impl Flow {
     }
 }
 
-/// The provider's own settings, as its mapping functions take them.
+/// The provider's own settings, as its mapping functions take them. A variant of a
+/// provider this build lacks has no values (see [`Built`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settings {
     /// `data-event-id` or `data-link-prefix`.
-    Iclosed(iclosed::Settings),
+    Iclosed(Built<iclosed::Settings, HasIclosed>),
     /// `data-calendar-id`, `data-location-id`.
-    Gohighlevel(gohighlevel::Settings),
+    Gohighlevel(Built<gohighlevel::Settings, HasGohighlevel>),
     /// `data-meeting-type-id`, `data-host-ids` or `data-queue-id`, `data-channel`, `data-duration`.
-    Meetergo(meetergo::Settings),
+    Meetergo(Built<meetergo::Settings, HasMeetergo>),
     /// `data-event-type-id` or `data-event-type-slug` with `data-username` or `data-team-slug`;
     /// `data-team-id` for the call flow.
-    Calcom(calcom::Settings),
+    Calcom(Built<calcom::Settings, HasCalcom>),
+}
+
+// Whether this build has each provider: its cargo feature, as a type. `()` when it
+// does, `Infallible` (no values) when it does not.
+#[cfg(feature = "iclosed")]
+type HasIclosed = ();
+#[cfg(not(feature = "iclosed"))]
+type HasIclosed = Infallible;
+#[cfg(feature = "gohighlevel")]
+type HasGohighlevel = ();
+#[cfg(not(feature = "gohighlevel"))]
+type HasGohighlevel = Infallible;
+#[cfg(feature = "meetergo")]
+type HasMeetergo = ();
+#[cfg(not(feature = "meetergo"))]
+type HasMeetergo = Infallible;
+#[cfg(feature = "calcom")]
+type HasCalcom = ();
+#[cfg(not(feature = "calcom"))]
+type HasCalcom = Infallible;
+
+/// A provider's settings, in a build that has the provider (its cargo feature: the
+/// shipped wasm is built once per provider, so a page downloads only its provider's code).
+///
+/// `Has` is `()` when the feature is on and `Infallible` when it is off: a [`Settings`]
+/// variant of a provider the build lacks then cannot be made, so every `match` arm for
+/// it is unreachable and the compiler drops it, with everything only that arm calls
+/// (the provider's request builders, validators and reply readers). The matches
+/// themselves stay whole, without a `#[cfg]` per arm, and every build still
+/// type-checks every provider's path. Reads as the settings through `Deref`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built<T, Has>(T, Has);
+
+impl<T, Has: Presence> Built<T, Has> {
+    /// `settings`, or `None` in a build without their provider.
+    pub fn new(settings: T) -> Option<Self> {
+        Has::PRESENT.map(|has| Self(settings, has))
+    }
+}
+
+impl<T, Has> Deref for Built<T, Has> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// In a build with the provider (the tests have all four).
+impl<T> From<T> for Built<T, ()> {
+    fn from(settings: T) -> Self {
+        Self(settings, ())
+    }
+}
+
+/// `()` (the build has the provider) or `Infallible` (it does not); see [`Built`].
+pub trait Presence: Sized {
+    /// The value, if there can be one.
+    const PRESENT: Option<Self>;
+}
+
+impl Presence for () {
+    const PRESENT: Option<Self> = Some(());
+}
+
+impl Presence for Infallible {
+    const PRESENT: Option<Self> = None;
 }
 
 /// The booking a reschedule moves.
@@ -258,15 +340,32 @@ impl Config {
                 problems.push("data-provider", "Set it to iclosed, gohighlevel, meetergo or calcom.");
                 None
             }
-            Some(key) => Provider::from_key(&key.to_ascii_lowercase()).or_else(|| {
-                problems.push(
-                    "data-provider",
-                    format!(
-                        "\"{key}\" is not a provider this widget knows. Use iclosed, gohighlevel, meetergo or calcom."
-                    ),
-                );
-                None
-            }),
+            Some(key) => match Provider::from_key(&key.to_ascii_lowercase()) {
+                None => {
+                    problems.push(
+                        "data-provider",
+                        format!(
+                            "\"{key}\" is not a provider this widget knows. Use iclosed, gohighlevel, meetergo or calcom."
+                        ),
+                    );
+                    None
+                }
+                // embed.js loads each widget's own build, so only a page that loads a
+                // provider's wasm by hand gets here.
+                Some(provider) if !provider.built() => {
+                    problems.push(
+                        "data-provider",
+                        format!(
+                            "This build of the widget has no {}. Load the widget with embed.js, which loads \
+                             booking-widget-{}.js for it.",
+                            provider.name(),
+                            provider.key()
+                        ),
+                    );
+                    None
+                }
+                Some(provider) => Some(provider),
+            },
         };
         let declared_flow = match get("data-flow").map(|flow| flow.to_ascii_lowercase()).as_deref() {
             None | Some("book") => Some(Flow::Book),
@@ -356,6 +455,7 @@ impl Config {
 
         let duration = positive_number(&get, "data-duration", &mut problems);
         let timeout_seconds = positive_number(&get, "data-timeout", &mut problems).unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+        // `None` only in a build without the provider, refused above already.
         let settings = match provider {
             Provider::Iclosed => settings_for_iclosed(flow, &get, &mut problems),
             Provider::Gohighlevel => settings_for_gohighlevel(flow, &get, &mut problems),
@@ -376,8 +476,8 @@ impl Config {
                 .ok()
         });
 
-        match endpoint {
-            Some(endpoint) if problems.0.is_empty() => Ok(Self {
+        match (endpoint, settings) {
+            (Some(endpoint), Some(settings)) if problems.0.is_empty() => Ok(Self {
                 provider,
                 flow,
                 endpoint,
@@ -568,7 +668,11 @@ fn id_number(get: &impl Fn(&str) -> Option<String>, attribute: &'static str, pro
     }
 }
 
-fn settings_for_iclosed(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_iclosed(
+    flow: Flow,
+    get: &impl Fn(&str) -> Option<String>,
+    problems: &mut Problems,
+) -> Option<Settings> {
     let settings = iclosed::Settings {
         event_id: id_number(get, "data-event-id", problems),
         link_prefix: get("data-link-prefix"),
@@ -579,10 +683,14 @@ fn settings_for_iclosed(flow: Flow, get: &impl Fn(&str) -> Option<String>, probl
             "iClosed needs the event to book: set data-event-id (a number) or data-link-prefix.",
         );
     }
-    Settings::Iclosed(settings)
+    Built::new(settings).map(Settings::Iclosed)
 }
 
-fn settings_for_gohighlevel(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_gohighlevel(
+    flow: Flow,
+    get: &impl Fn(&str) -> Option<String>,
+    problems: &mut Problems,
+) -> Option<Settings> {
     let mut required = |attribute: &'static str, what: &str| {
         let value = get(attribute);
         if flow == Flow::Book && value.is_none() {
@@ -590,10 +698,11 @@ fn settings_for_gohighlevel(flow: Flow, get: &impl Fn(&str) -> Option<String>, p
         }
         value.unwrap_or_default()
     };
-    Settings::Gohighlevel(gohighlevel::Settings {
+    Built::new(gohighlevel::Settings {
         calendar_id: required("data-calendar-id", "calendar's id"),
         location_id: required("data-location-id", "location (sub-account) id"),
     })
+    .map(Settings::Gohighlevel)
 }
 
 fn settings_for_meetergo(
@@ -601,7 +710,7 @@ fn settings_for_meetergo(
     duration: Option<u32>,
     get: &impl Fn(&str) -> Option<String>,
     problems: &mut Problems,
-) -> Settings {
+) -> Option<Settings> {
     let host_ids: Vec<String> = get("data-host-ids")
         .map(|ids| {
             ids.split(',')
@@ -638,16 +747,17 @@ fn settings_for_meetergo(
         }
         Some(channel)
     });
-    Settings::Meetergo(meetergo::Settings {
+    Built::new(meetergo::Settings {
         meeting_type_id: meeting_type_id.unwrap_or_default(),
         host_ids,
         queue_id,
         channel,
         duration,
     })
+    .map(Settings::Meetergo)
 }
 
-fn settings_for_calcom(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Settings {
+fn settings_for_calcom(flow: Flow, get: &impl Fn(&str) -> Option<String>, problems: &mut Problems) -> Option<Settings> {
     let settings = calcom::Settings {
         event_type_id: id_number(get, "data-event-type-id", problems),
         event_type_slug: get("data-event-type-slug"),
@@ -696,5 +806,5 @@ fn settings_for_calcom(flow: Flow, get: &impl Fn(&str) -> Option<String>, proble
         }
         Flow::Reschedule => {}
     }
-    Settings::Calcom(settings)
+    Built::new(settings).map(Settings::Calcom)
 }

@@ -20,8 +20,8 @@ pub use availability::{
 };
 pub use calendar::calendar_file;
 pub use config::{
-    Booking, Config, ConfigError, Flow, HourCycle, PickerAttributes, Provider, Settings, Theme, CALCOM_API,
-    DEFAULT_DAYS, DEFAULT_DURATION_MINUTES, DEFAULT_TIMEOUT_SECONDS, MAX_DAYS,
+    Booking, Built, Config, ConfigError, Flow, HourCycle, PickerAttributes, Presence, Provider, Settings, Theme,
+    CALCOM_API, DEFAULT_DAYS, DEFAULT_DURATION_MINUTES, DEFAULT_TIMEOUT_SECONDS, MAX_DAYS,
 };
 pub use controls::{Control, InputKind};
 pub use link::{followable, fragment_query, link_parameters, reschedule_link, LinkRefused};
