@@ -115,6 +115,9 @@ function drawShell(host) {
     flow !== "call" &&
     setting(host.getAttribute("data-availability")) !== "off" &&
     (provider !== "iclosed" || setting(host.getAttribute("data-link-prefix")) !== "");
+  // The booking being moved, as the wasm reads it (not lower-cased: ids are sent as they are).
+  const raw = (value) => (value ?? "").trim();
+  if (picker) askFirstMonth(host, provider, moving && (raw(host.getAttribute("data-booking-id")) || raw(query.get("booking"))));
   const fields = names.split(" ").map((name) => {
     if (picker && name === "date") return PICKER_BOX();
     if (picker && name === "time") return "";
@@ -154,6 +157,104 @@ function drawShell(host) {
   });
   shell.append(form);
 }
+
+/**
+ * The first month's free times, asked at once, in parallel with the wasm download:
+ * exactly the request booking_core::embed::availability_request writes for the month
+ * of today in the widget's zone (up to today + data-days), so the wasm takes the
+ * answer instead of asking again (src/fetch.rs `asked_by_embed`, which compares URL
+ * and body; any difference, and the wasm asks itself). e2e `picker.test.mjs` checks
+ * that every provider's page asks once.
+ */
+function askFirstMonth(host, provider, moving) {
+  const get = (name) => (host.getAttribute(name) ?? "").trim();
+  const zone = get("data-time-zone") || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const endpoint = (get("data-endpoint") || "https://api.cal.com").replace(/\/$/, "");
+  const days = Number(get("data-days") || 60);
+  let today;
+  try {
+    today = dayIn(zone, Date.now());
+  } catch {
+    return; // a zone Intl does not know: the wasm says so
+  }
+  const [year, month] = today.split("-").map(Number);
+  const monthEnd = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  const windowEnd = new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const last = monthEnd < windowEnd ? monthEnd : windowEnd;
+  const query = (pairs) =>
+    pairs
+      .filter(([, value]) => value)
+      .map(([name, value], index) => `${index ? "&" : "?"}${name}=${encode(value)}`)
+      .join("");
+  const headers = {};
+  let path;
+  let body = "";
+  if (provider === "calcom") {
+    headers["cal-api-version"] = "2024-09-04";
+    path = `/v2/slots${query([
+      ["start", today],
+      ["end", last],
+      ["eventTypeId", get("data-event-type-id")],
+      ["eventTypeSlug", get("data-event-type-slug")],
+      ["username", get("data-username")],
+      ["teamSlug", get("data-team-slug")],
+      ["organizationSlug", get("data-organization-slug")],
+      ["timeZone", zone],
+      ["bookingUidToReschedule", moving],
+    ])}`;
+  } else if (provider === "gohighlevel") {
+    headers.version = "2021-04-15";
+    const from = midnight(today, zone);
+    const next = midnight(new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10), zone);
+    const to = Math.min(next - 1, from + 31 * 86_400_000);
+    path = `/calendars/${encode(get("data-calendar-id"))}/free-slots${query([
+      ["startDate", String(from)],
+      ["endDate", String(to)],
+      ["timezone", zone],
+    ])}`;
+  } else if (provider === "meetergo") {
+    const hosts = get("data-host-ids").split(",").map((id) => id.trim()).filter(Boolean).join(",");
+    path = `/v4/booking-availability${query([
+      ["meetingTypeId", get("data-meeting-type-id")],
+      ["start", today],
+      ["end", last],
+      ["timezone", zone],
+      ["hostIds", hosts],
+      ["queueId", get("data-queue-id")],
+      ["existingAppointmentId", moving],
+    ])}`;
+  } else {
+    path = "/v1/events/eventDates";
+    headers["content-type"] = "application/json";
+    body = JSON.stringify({ linkPrefix: get("data-link-prefix"), timeZone: zone, currentDate: today });
+  }
+  const url = `${endpoint}${path}`;
+  const answer = fetch(url, { method: body ? "POST" : "GET", headers, body: body || undefined });
+  // Handled here too: an answer the wasm does not take must not log an error.
+  answer.catch(() => {});
+  host.bookingWidgetFirstMonth = { url, body, answer };
+}
+
+/** `YYYY-MM-DD` of the instant `at` on the clocks of `zone`. */
+const dayIn = (zone, at) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(at);
+
+/** The instant (ms) `date` starts in `zone`: its midnight, found from the zone's offset. */
+function midnight(date, zone) {
+  const offset = (at) => {
+    const name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+      .formatToParts(at)
+      .find((part) => part.type === "timeZoneName").value;
+    const [, sign, hours = "0", minutes = "0"] = name.match(/^GMT(?:([+\-\u2212])(\d+)(?::(\d+))?)?$/) ?? [];
+    return (sign && sign !== "+" ? -1 : 1) * (hours * 3_600_000 + minutes * 60_000);
+  };
+  const local = Date.parse(`${date}T00:00:00Z`);
+  const first = local - offset(local);
+  return local - offset(first);
+}
+
+/** booking_core's query encoding: everything but RFC 3986's unreserved characters. */
+const encode = (text) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * Once the wasm has rendered its form beside the shell: the shell goes, and what the

@@ -241,6 +241,32 @@ test("Cal.com: a chosen time is held, shown counting down, released for another 
   await assertClean(page, problems);
 });
 
+test("each provider's first month is asked once: by embed.js while the wasm loads, and the wasm takes its answer", async () => {
+  for (const provider of PROVIDERS) {
+    // Counted in the browser: the relay's cache would hide a second ask from the sandbox.
+    const asked = [];
+    const { page, problems } = await openPicker(provider, {
+      prepare: (page) =>
+        page.on("request", (request) => {
+          if (/\/(v2\/slots|free-slots|booking-availability|eventDates)(\?|$)/.test(request.url())) {
+            asked.push(`${request.method()} ${request.url()} ${request.postData() ?? ""}`);
+          }
+        }) &&
+        page.on("requestfinished", (request) => {
+          if (/booking-widget-\w+\.js$/.test(request.url())) asked.push("the wasm's glue arrived");
+        }),
+    });
+    await page.waitForTimeout(300);
+    const glue = asked.indexOf("the wasm's glue arrived");
+    assert.equal(glue, 1, `${provider}: the first month is asked before the wasm's glue is in:\n${asked.join("\n")}`);
+    asked.splice(glue, 1);
+    assert.equal(new Set(asked).size, asked.length, `${provider}: no month asked twice:\n${asked.join("\n")}`);
+    assert.equal(asked.length, 2, `${provider}: this month (by embed.js) and the next (by the wasm)`);
+    await assertClean(page, problems);
+    await page.context().close();
+  }
+});
+
 test("a time someone else booked is not offered", async () => {
   const [first, second] = await relayFreeTimes();
   await bookElsewhere(first);

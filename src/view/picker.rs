@@ -391,16 +391,14 @@ pub fn Picker(
         let message = message.get();
         let html = state.with(|state| zone.with(|zone| draw(state, zone, &weekdays, looks, message.as_deref())));
         // Focus was in the picker: it goes back where it was, or to the grid's new tab
-        // stop, once the new HTML is in.
+        // stop, once the new HTML is in. In a microtask, which runs before the next key
+        // press is handled: a timeout let a quick Tab start from the page's top.
         if let Some(selector) = root.get_untracked().and_then(|root| focused_key(&root)) {
-            set_timeout(
-                move || {
-                    if let Some(root) = root.get_untracked() {
-                        focus(&root, &selector);
-                    }
-                },
-                Duration::ZERO,
-            );
+            spawn_local(async move {
+                if let Some(root) = root.get_untracked() {
+                    focus(&root, &selector);
+                }
+            });
         }
         html
     };
