@@ -115,9 +115,6 @@ function drawShell(host) {
     flow !== "call" &&
     setting(host.getAttribute("data-availability")) !== "off" &&
     (provider !== "iclosed" || setting(host.getAttribute("data-link-prefix")) !== "");
-  // The booking being moved, as the wasm reads it (not lower-cased: ids are sent as they are).
-  const raw = (value) => (value ?? "").trim();
-  if (picker) askFirstMonth(host, provider, moving && (raw(host.getAttribute("data-booking-id")) || raw(query.get("booking"))));
   const fields = names.split(" ").map((name) => {
     if (picker && name === "date") return PICKER_BOX();
     if (picker && name === "time") return "";
@@ -156,6 +153,14 @@ function drawShell(host) {
     form.setAttribute("data-submitted", "");
   });
   shell.append(form);
+  if (picker) {
+    // The booking being moved, as the wasm reads it (not lower-cased: ids are sent as
+    // they are). A task later: the page's first Intl.DateTimeFormat loads the
+    // browser's locale data, which must not hold back the form's first paint.
+    const raw = (value) => (value ?? "").trim();
+    const booking = moving && (raw(host.getAttribute("data-booking-id")) || raw(query.get("booking")));
+    setTimeout(() => askFirstMonth(host, provider, booking));
+  }
 }
 
 /**

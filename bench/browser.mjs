@@ -6,6 +6,9 @@
 //   node bench/browser.mjs            (needs dist/ built; see bench/README.md)
 //
 // Environment: CHROMIUM (/usr/bin/chromium), BENCH_LOADS (7), BENCH_KEYSTROKES (200).
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import http from "node:http";
 import { launchChromium } from "../scripts/chromium.mjs";
 import { startServer } from "./serve.mjs";
 
@@ -35,7 +38,8 @@ function readyProbe() {
   const moments = {};
   const seen = {};
   window.__bench = {};
-  for (const name of ["ready", "live"]) window.__bench[name] = new Promise((resolve) => (moments[name] = resolve));
+  const names = ["ready", "live", "slots"];
+  for (const name of names) window.__bench[name] = new Promise((resolve) => (moments[name] = resolve));
   const observers = [];
   const usable = (input) => input && input.isConnected && !input.disabled && input.checkVisibility();
   const check = () => {
@@ -46,6 +50,8 @@ function readyProbe() {
     const states = {
       ready: root.querySelector("input"),
       live: host ? root.querySelector(".bw:not([data-shell]) input") : root.querySelector("input"),
+      // The first free day's times: the picker's, or the slots floor's buttons.
+      slots: host ? root.querySelector(".bw-time") : root.querySelector("#times button"),
     };
     for (const [name, input] of Object.entries(states)) {
       if (!seen[name] && usable(input)) {
@@ -53,7 +59,7 @@ function readyProbe() {
         moments[name](at);
       }
     }
-    if (seen.ready && seen.live) for (const observer of observers) observer.disconnect();
+    if (names.every((name) => seen[name])) for (const observer of observers) observer.disconnect();
   };
   const observe = (node) => {
     const observer = new MutationObserver(check);
@@ -64,7 +70,7 @@ function readyProbe() {
   const attachShadow = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function (...args) {
     const root = attachShadow.apply(this, args);
-    if (!(seen.ready && seen.live)) observe(root);
+    if (!names.every((name) => seen[name])) observe(root);
     return root;
   };
   document.addEventListener("DOMContentLoaded", check);
@@ -93,16 +99,22 @@ async function throttledPage(browser, { network }) {
   return { context, page, problems };
 }
 
-/** One cold load of `url` under the full throttling; ms from navigation start to ready and to live. */
-async function readyOnce(browser, url) {
+/**
+ * One cold load of `url` under the full throttling; ms from navigation start to each
+ * of `moments` (`ready`, `live`, `slots`; see readyProbe).
+ */
+async function readyOnce(browser, url, moments = ["ready", "live"]) {
   const { context, page, problems } = await throttledPage(browser, { network: true });
   try {
     await page.goto(url, { waitUntil: "commit", timeout: 60_000 });
     let timer;
     const ready = await Promise.race([
-      page.evaluate(async () => ({ ready: await window.__bench.ready, live: await window.__bench.live })),
+      page.evaluate(
+        async (names) => Object.fromEntries(await Promise.all(names.map(async (name) => [name, await window.__bench[name]]))),
+        moments,
+      ),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${url}: no input ready after 60 s`)), 60_000);
+        timer = setTimeout(() => reject(new Error(`${url}: not ${moments.join(", ")} after 60 s`)), 60_000);
       }),
     ]).finally(() => clearTimeout(timer));
     if (problems.length) throw new Error(`${url} logged errors:\n${problems.join("\n")}`);
@@ -214,28 +226,61 @@ function quantile(values, q) {
 }
 const ms = (value) => value.toFixed(2);
 
+/**
+ * `booking-relay sandbox` on a free port, its host free around the clock
+ * (e2e/sandbox.toml), for the pages' free times: the binary bench/run built
+ * (RELAY_BIN). Returns its address and a stop function.
+ */
+async function startRelay() {
+  const binary = process.env.RELAY_BIN;
+  if (!binary) throw new Error("RELAY_BIN is not set: bench/run builds the relay and names it");
+  const probe = http.createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address();
+  probe.close();
+  const url = `http://127.0.0.1:${port}`;
+  const relay = spawn(binary, ["sandbox", "--addr", `127.0.0.1:${port}`, "--config", "e2e/sandbox.toml"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(`${url}/__sandbox/requests`)).ok) return { url, stop: () => relay.kill() };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  relay.kill();
+  throw new Error(`the relay sandbox did not answer on ${url}`);
+}
+
 async function main() {
-  const server = await startServer();
+  const relay = await startRelay();
+  const server = await startServer({ relay: relay.url });
   const browser = await launchChromium();
   try {
     const floorUrl = `${server.origin}/floor.html`;
+    const slotsFloorUrl = `${server.origin}/floor-slots.html`;
     const widgetUrl = `${server.origin}/widget.html`;
     const preloadUrl = `${server.origin}/widget-preload.html`;
+    const WIDGET = ["ready", "live", "slots"];
     // One load of each first, not counted (the browser's own first-use costs), then
     // floor and widget in turn, so that a busy moment of the machine hits both alike.
-    log("ready-to-type: a warm-up load of each page (not counted)");
+    log("ready-to-type and slots visible: a warm-up load of each page (not counted)");
     await readyOnce(browser, floorUrl);
-    await readyOnce(browser, widgetUrl);
-    await readyOnce(browser, preloadUrl);
-    const loads = { floor: [], widget: [], preloaded: [] };
+    await readyOnce(browser, slotsFloorUrl, ["slots"]);
+    await readyOnce(browser, widgetUrl, WIDGET);
+    await readyOnce(browser, preloadUrl, WIDGET);
+    const loads = { floor: [], slotsFloor: [], widget: [], preloaded: [] };
     for (let i = 0; i < LOADS; i++) {
       loads.floor.push(await readyOnce(browser, floorUrl));
-      loads.widget.push(await readyOnce(browser, widgetUrl));
-      loads.preloaded.push(await readyOnce(browser, preloadUrl));
-      const [floor, widget, preloaded] = [loads.floor, loads.widget, loads.preloaded].map((each) => each.at(-1));
+      loads.slotsFloor.push(await readyOnce(browser, slotsFloorUrl, ["slots"]));
+      loads.widget.push(await readyOnce(browser, widgetUrl, WIDGET));
+      loads.preloaded.push(await readyOnce(browser, preloadUrl, WIDGET));
+      const [floor, slotsFloor, widget, preloaded] = Object.values(loads).map((each) => each.at(-1));
       log(
-        `ready-to-type load ${i + 1}/${LOADS}: floor ${floor.ready.toFixed(0)} ms, widget ${widget.ready.toFixed(0)} ms ` +
-          `(live ${widget.live.toFixed(0)}), with the preload hint ${preloaded.ready.toFixed(0)} ms (live ${preloaded.live.toFixed(0)})`,
+        `load ${i + 1}/${LOADS}: ready-to-type floor ${floor.ready.toFixed(0)} ms, widget ${widget.ready.toFixed(0)} ms ` +
+          `(live ${widget.live.toFixed(0)}), with the preload hint ${preloaded.ready.toFixed(0)} ms (live ${preloaded.live.toFixed(0)}); ` +
+          `slots visible floor ${slotsFloor.slots.toFixed(0)} ms, widget ${widget.slots.toFixed(0)} ms`,
       );
     }
     log(`keystrokes: ${KEYSTROKES} inputs in the Email field at ${CPU_SLOWDOWN}x CPU`);
@@ -243,6 +288,17 @@ async function main() {
 
     const floorMedian = median(loads.floor.map((load) => load.ready));
     const out = { chromium: browser.version(), loads: LOADS };
+    // Slots visible, against its own floor: the plain page asking the same relay.
+    const slotsFloor = loads.slotsFloor.map((load) => load.slots);
+    const slotsWidget = loads.widget.map((load) => load.slots);
+    Object.assign(out, {
+      floor_slots_ms: median(slotsFloor).toFixed(0),
+      floor_slots_all: slotsFloor.map((x) => x.toFixed(0)).join(","),
+      widget_slots_ms: median(slotsWidget).toFixed(0),
+      widget_slots_all: slotsWidget.map((x) => x.toFixed(0)).join(","),
+      slots_ratio: (median(slotsWidget) / median(slotsFloor)).toFixed(2),
+    });
+    delete loads.slotsFloor;
     for (const [page, each] of Object.entries(loads)) {
       for (const moment of ["ready", "live"]) {
         const times = each.map((load) => load[moment]);
@@ -266,6 +322,7 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+    relay.stop();
   }
 }
 

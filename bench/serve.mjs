@@ -1,6 +1,7 @@
-// The bench's static server on 127.0.0.1: bench/floor.html, bench/widget.html (its
-// {{ORIGIN}} replaced by the server's own), /widget-preload.html (the same with the
-// wasm preload hint) and dist/ under /dist/. Every file is read
+// The bench's static server on 127.0.0.1: bench/floor.html, bench/floor-slots.html and
+// bench/widget.html (their {{RELAY}} replaced by the relay's address),
+// /widget-preload.html (the widget page with the wasm preload hint) and dist/ under
+// /dist/. Every file is read
 // and compressed once at start with `brotli -q 11`, like a CDN serving precompressed
 // assets; a request that accepts br gets the brotli bytes (Content-Encoding: br), any
 // other the raw ones. Nothing is cached by the browser (Cache-Control: no-store).
@@ -30,8 +31,12 @@ function brotli(bytes) {
   return execFileSync("brotli", ["-c", "-q", "11"], { input: bytes, maxBuffer: 64 << 20 });
 }
 
-/** Starts the server; returns `{ origin, brotliBytes, close }`. */
-export async function startServer() {
+/**
+ * Starts the server; returns `{ origin, brotliBytes, close }`. `relay`: the address of
+ * the relay sandbox the pages ask for free times (`{{RELAY}}` in widget.html and
+ * floor-slots.html).
+ */
+export async function startServer({ relay }) {
   for (const file of DIST_FILES) {
     if (!existsSync(path.join(ROOT, "dist", file))) throw new Error(`dist/${file} is missing: build dist/ first`);
   }
@@ -49,7 +54,9 @@ export async function startServer() {
     });
   };
   add("/floor.html", readFileSync(path.join(ROOT, "bench", "floor.html")));
-  const widgetPage = readFileSync(path.join(ROOT, "bench", "widget.html"), "utf8").replaceAll("{{ORIGIN}}", origin);
+  const page = (name) => readFileSync(path.join(ROOT, "bench", name), "utf8").replaceAll("{{RELAY}}", relay);
+  add("/floor-slots.html", Buffer.from(page("floor-slots.html")));
+  const widgetPage = page("widget.html");
   add("/widget.html", Buffer.from(widgetPage));
   // The same page with the optional third embed line (README "Embed it"): the wasm
   // starts downloading while the page is parsed, not after embed.js has arrived.
