@@ -111,10 +111,12 @@ function drawShell(host) {
   // Config::availability_source: where free times can be asked, the wasm's slot picker
   // stands for the date and the time. Its box is drawn now, at its final size, so
   // nothing moves when the times arrive.
+  const has = (name) => setting(host.getAttribute(name)) !== "";
   const picker =
     flow !== "call" &&
     setting(host.getAttribute("data-availability")) !== "off" &&
-    (provider !== "iclosed" || setting(host.getAttribute("data-link-prefix")) !== "");
+    (provider !== "iclosed" || has("data-link-prefix")) &&
+    (provider !== "gohighlevel" || has("data-calendar-id"));
   const fields = names.split(" ").map((name) => {
     if (picker && name === "date") return PICKER_BOX();
     if (picker && name === "time") return "";

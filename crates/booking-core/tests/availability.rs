@@ -1118,3 +1118,28 @@ fn a_hold_answer_is_a_hold_a_refusal_as_taken_or_a_failure() {
         assert_eq!(read_hold(status, body), Err(HoldRefused::Failed), "{status} {body:?}");
     }
 }
+
+#[test]
+fn a_gohighlevel_form_without_its_calendar_has_no_source_and_says_which_attribute_to_set() {
+    let moving = embed_on_page(
+        &[
+            ("data-provider", "gohighlevel"),
+            ("data-flow", "reschedule"),
+            ("data-endpoint", "https://relay.example.com/gohighlevel"),
+        ],
+        &[("booking", "apt-1")],
+    );
+    let why = source(&moving).unwrap_err();
+    assert_eq!(why, NoSource::GohighlevelNoCalendar);
+    assert!(why.to_string().contains("data-calendar-id"));
+    let with_calendar = embed_on_page(
+        &[
+            ("data-provider", "gohighlevel"),
+            ("data-flow", "reschedule"),
+            ("data-endpoint", "https://relay.example.com/gohighlevel"),
+            ("data-calendar-id", "cal_9"),
+        ],
+        &[("booking", "apt-1")],
+    );
+    assert!(source(&with_calendar).is_ok());
+}

@@ -51,6 +51,8 @@ pub enum NoSource {
     /// iClosed set up with `data-event-id` only: its free times are listed by link
     /// prefix.
     IclosedEventIdOnly,
+    /// GoHighLevel without `data-calendar-id` (a reschedule form may leave it out).
+    GohighlevelNoCalendar,
     /// The days asked are not `YYYY-MM-DD`, or the last comes before the first.
     Days {
         /// The first day asked.
@@ -79,6 +81,11 @@ impl fmt::Display for NoSource {
                 f,
                 "iClosed lists free times by link prefix: with data-event-id alone, {TYPED}. \
                  Set data-link-prefix (username/event-name) to show free times."
+            ),
+            Self::GohighlevelNoCalendar => write!(
+                f,
+                "GoHighLevel lists free times by calendar: without data-calendar-id, {TYPED}. \
+                 Set data-calendar-id to show free times."
             ),
             Self::Days { first, last } => write!(
                 f,
@@ -112,10 +119,14 @@ pub fn source(config: &Config) -> Result<Source, NoSource> {
     if config.flow == Flow::Call {
         return Err(NoSource::CallFlow);
     }
-    if let Settings::Iclosed(settings) = &config.settings {
-        if settings.link_prefix.is_none() {
-            return Err(NoSource::IclosedEventIdOnly);
+    match &config.settings {
+        Settings::Iclosed(settings) if settings.link_prefix.is_none() => return Err(NoSource::IclosedEventIdOnly),
+        // The calendar is a segment of the free-slots path: a reschedule form set up
+        // without it has no address to ask.
+        Settings::Gohighlevel(settings) if settings.calendar_id.trim().is_empty() => {
+            return Err(NoSource::GohighlevelNoCalendar)
         }
+        _ => {}
     }
     Ok(Source {
         provider: config.provider,
