@@ -66,6 +66,10 @@ pub struct PickerState {
     window: Option<Window>,
     /// Cal.com's hold on the chosen time, while the visitor fills in the form.
     hold: Option<Hold>,
+    /// The form's zone, which the times are shown in: here rather than in a `Memo` of
+    /// the form (typing a name must not redraw the picker), whose value type would
+    /// bring its own copy of the memo's code.
+    zone: String,
 }
 
 impl PickerState {
@@ -89,6 +93,7 @@ pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
     };
     let month = YearMonth::of(window.first());
     state.update(|state| {
+        state.zone = zone.clone();
         state.window = Some(window);
         state.shown = Some(month);
         state.focus = Some(window.first());
@@ -219,18 +224,24 @@ fn write_choice(form: RwSignal<VisitorForm>, chosen: i64, on_input: impl Fn(Cont
     on_input(Control::Time, format!("{:02}:{:02}", minutes / 60, minutes % 60));
 }
 
-/// After the zone changed: the chosen instant is the same, its local date and time
-/// in the form are not.
+/// After the zone changed: the times are shown in the new one, and the chosen instant
+/// is the same, its local date and time in the form are not.
 pub fn follow_zone(state: RwSignal<PickerState>, form: RwSignal<VisitorForm>, on_input: impl Fn(Control, String)) {
-    if let Some(chosen) = state.with_untracked(|state| state.chosen) {
+    let zone = form.with_untracked(|form| form.time_zone.clone());
+    if let Some(chosen) = state
+        .try_update(|state| {
+            state.zone = zone;
+            state.chosen
+        })
+        .flatten()
+    {
         write_choice(form, chosen, on_input);
     }
 }
 
 /// The provider refused the chosen time as taken: that month is asked again, the
 /// times say so, and the nearest free ones are offered.
-pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, message: String) {
-    let zone = form.with_untracked(|form| form.time_zone.clone());
+pub fn taken(state: RwSignal<PickerState>, config: &Config, message: String) {
     let Some(chosen) = state.with_untracked(|state| state.chosen) else {
         return;
     };
@@ -244,7 +255,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
         }
     });
     if let Some(month) = month {
-        ask(state, config.clone(), zone, month, None);
+        ask(state, config.clone(), zone_now(state), month, None);
     }
 }
 
@@ -252,7 +263,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
 /// the form. The hold on an earlier choice is released first. A time another visitor
 /// holds is refused like a taken one; any other failure leaves the visitor to book
 /// without a hold.
-fn hold(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, slot: i64) {
+fn hold(state: RwSignal<PickerState>, config: &Config, slot: i64) {
     let Some(request) = hold_request(config, &instant(slot)) else {
         return;
     };
@@ -268,7 +279,6 @@ fn hold(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorFor
             Ok(Err(HoldRefused::Taken)) if still_chosen => taken(
                 state,
                 &config,
-                form,
                 "Another visitor is booking that time just now. Please choose another.".to_owned(),
             ),
             _ => {}
@@ -299,12 +309,7 @@ pub fn booked(state: RwSignal<PickerState>) {
 
 /// The hold's countdown, once a second; holds let go when the page is hidden or
 /// left, and taken again when the visitor comes back to a time still chosen.
-fn keep_holds_fresh(
-    state: RwSignal<PickerState>,
-    config: &Config,
-    form: RwSignal<VisitorForm>,
-    root: NodeRef<html::Div>,
-) {
+fn keep_holds_fresh(state: RwSignal<PickerState>, config: &Config, root: NodeRef<html::Div>) {
     let tick = move || {
         let Some(until) = state
             .try_with_untracked(|state| state.hold.as_ref().map(|held| held.until))
@@ -343,7 +348,7 @@ fn keep_holds_fresh(
                 .try_with_untracked(|state| state.chosen.filter(|_| state.hold.is_none()))
                 .flatten()
             {
-                hold(state, &config, form, chosen);
+                hold(state, &config, chosen);
             }
         }
     };
@@ -383,13 +388,11 @@ pub fn Picker(
     };
     let weekdays = intl::weekday_names(looks.week_start);
     let root = NodeRef::<html::Div>::new();
-    // The zone alone, not the whole form: typing a name must not redraw the picker.
-    let zone = Memo::new(move |_| form.with(|form| form.time_zone.clone()));
     // Through the element's `innerHTML` binding, the render effect every reactive
     // attribute uses, rather than an `Effect` of its own (whose code is its own ~2 KB).
     let picker_html = move || {
         let message = message.get();
-        let html = state.with(|state| zone.with(|zone| draw(state, zone, &weekdays, looks, message.as_deref())));
+        let html = state.with(|state| draw(state, &weekdays, looks, message.as_deref()));
         // Focus was in the picker: it goes back where it was, or to the grid's new tab
         // stop, once the new HTML is in.
         if let Some(selector) = root.get_untracked().and_then(|root| focused_key(&root)) {
@@ -425,14 +428,14 @@ pub fn Picker(
                     state.notice = None;
                 });
                 write_choice(form, start, on_input);
-                hold(state, &config, form, start);
+                hold(state, &config, start);
             } else {
                 match target.get_attribute("data-action").as_deref() {
-                    Some("previous") => go_month(state, &config, form, -1),
-                    Some("next") => go_month(state, &config, form, 1),
+                    Some("previous") => go_month(state, &config, -1),
+                    Some("next") => go_month(state, &config, 1),
                     Some("next-free") => {
-                        let zone = zone_now(form);
-                        let next = state.with_untracked(|state| next_free(state, &free_days(&state.slots, &zone)));
+                        let next =
+                            state.with_untracked(|state| next_free(state, &free_days(&state.slots, &state.zone)));
                         if let Some(day) = next {
                             state.update(|state| state.shown = Some(YearMonth::of(day)));
                             choose_day(state, day);
@@ -446,7 +449,7 @@ pub fn Picker(
                                 .and_then(|root| root.get_root_node().dyn_into::<ShadowRoot>().ok())
                                 .and_then(|shadow| shadow.host().dyn_into::<HtmlElement>().ok())
                                 .filter(|_| state.with_untracked(|state| state.day.is_none()));
-                            ask(state, config.clone(), zone_now(form), month, host.as_ref());
+                            ask(state, config.clone(), zone_now(state), month, host.as_ref());
                         }
                     }
                     Some("change-date") => state.update(|state| state.times_view = false),
@@ -456,7 +459,7 @@ pub fn Picker(
         }
     };
     if hold_request(&config, &instant(0)).is_some() {
-        keep_holds_fresh(state, &config, form, root);
+        keep_holds_fresh(state, &config, root);
     }
     let on_key = move |event: KeyboardEvent| {
         let on_day = target_with(&event, ".bw-day").is_some();
@@ -478,7 +481,7 @@ pub fn Picker(
             state.update_untracked(|state| state.focus = Some(to));
         } else {
             let months = (to.year() - from.year()) * 12 + i32::from(to.month()) - i32::from(from.month());
-            go_month(state, &config, form, months);
+            go_month(state, &config, months);
             state.update(|state| state.focus = Some(to));
         }
     };
@@ -513,7 +516,7 @@ fn choose_day(state: RwSignal<PickerState>, day: CalendarDate) {
 }
 
 /// Pages `months` forward (or back), asking for that month and the one after it.
-fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, months: i32) {
+fn go_month(state: RwSignal<PickerState>, config: &Config, months: i32) {
     let Some(month) = state.with_untracked(|state| state.shown.map(|shown| shown.add_months(months))) else {
         return;
     };
@@ -524,17 +527,18 @@ fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visito
             state.focus = Some(window.clamp(focus));
         }
     });
-    ask(state, config.clone(), zone_now(form), month, None);
-    ask(state, config.clone(), zone_now(form), month.add_months(1), None);
+    ask(state, config.clone(), zone_now(state), month, None);
+    ask(state, config.clone(), zone_now(state), month.add_months(1), None);
 }
 
 /// The picker's HTML for `state`, in `zone`. Every text in it is escaped: the
 /// provider's message and `Intl`'s names are text, never markup.
-fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
+fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
     let (Some(month), Some(window)) = (state.shown, state.window) else {
         // The box embed.js draws, of the final size, until the visitor's day is known.
         return r#"<div class="bw-picker-layout" data-view="month"></div>"#.to_owned();
     };
+    let zone = &state.zone;
     let days = free_days(&state.slots, zone);
     let fetch = state
         .months
@@ -723,6 +727,6 @@ fn free_days(slots: &[i64], zone: &str) -> FreeDays {
     FreeDays::group(slots, zone, &IntlZones).not_before(page::now_seconds())
 }
 
-fn zone_now(form: RwSignal<VisitorForm>) -> String {
-    form.with_untracked(|form| form.time_zone.clone())
+fn zone_now(state: RwSignal<PickerState>) -> String {
+    state.with_untracked(|state| state.zone.clone())
 }
