@@ -330,7 +330,7 @@ fn keep_holds_fresh(state: RwSignal<PickerState>, config: &Config, root: NodeRef
             .get_untracked()
             .and_then(|root| root.query_selector(".bw-hold-left").ok().flatten())
         {
-            shown.set_text_content(Some(&format!("{}:{:02}", left / 60, left % 60)));
+            shown.set_text_content(Some(&minutes_seconds(left)));
         }
     };
     if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs(1)) {
@@ -531,8 +531,9 @@ fn go_month(state: RwSignal<PickerState>, config: &Config, months: i32) {
     ask(state, config.clone(), zone_now(state), month.add_months(1), None);
 }
 
-/// The picker's HTML for `state`, in `zone`. Every text in it is escaped: the
-/// provider's message and `Intl`'s names are text, never markup.
+/// The picker's HTML for `state`. Every text in it is escaped: the provider's message
+/// and `Intl`'s names are text, never markup. Written piece by piece rather than with
+/// `format!`: each `format!` call is its own argument-building code in the wasm.
 fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
     let (Some(month), Some(window)) = (state.shown, state.window) else {
         // The box embed.js draws, of the final size, until the visitor's day is known.
@@ -547,17 +548,24 @@ fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, messag
         .map(|(_, fetch)| fetch);
     let loaded = matches!(fetch, Some(Fetch::Loaded));
     let mut html = String::with_capacity(8_192);
-    let view = if state.times_view { "times" } else { "month" };
     let disabled = |off: bool| if off { r#" aria-disabled="true""# } else { "" };
-    html += &format!(
-        r#"<div class="bw-picker-layout" data-view="{view}"><div class="bw-month"><div class="bw-month-bar"><button type="button" class="bw-nav" data-action="previous" aria-label="Previous month"{}>‹</button><p class="bw-month-title" id="bw-month-title">{}</p><button type="button" class="bw-nav" data-action="next" aria-label="Next month"{}>›</button></div><table class="bw-grid" role="grid" aria-labelledby="bw-month-title"{}><thead><tr>"#,
-        disabled(month <= YearMonth::of(window.first())),
-        escape(&intl::date_label(month.year(), month.month(), 1, false)),
-        disabled(month >= YearMonth::of(window.last())),
-        if loaded { "" } else { r#" aria-busy="true""# },
-    );
+    html += r#"<div class="bw-picker-layout" data-view=""#;
+    html += if state.times_view { "times" } else { "month" };
+    html += r#""><div class="bw-month"><div class="bw-month-bar"><button type="button" class="bw-nav" data-action="previous" aria-label="Previous month""#;
+    html += disabled(month <= YearMonth::of(window.first()));
+    html += r#">‹</button><p class="bw-month-title" id="bw-month-title">"#;
+    push_escaped(&mut html, &intl::date_label(month.year(), month.month(), 1, false));
+    html += r#"</p><button type="button" class="bw-nav" data-action="next" aria-label="Next month""#;
+    html += disabled(month >= YearMonth::of(window.last()));
+    html += r#">›</button></div><table class="bw-grid" role="grid" aria-labelledby="bw-month-title""#;
+    html += if loaded { "" } else { r#" aria-busy="true""# };
+    html += "><thead><tr>";
     for (short, long) in weekdays {
-        html += &format!(r#"<th scope="col" abbr="{}">{}</th>"#, escape(long), escape(short));
+        html += r#"<th scope="col" abbr=""#;
+        push_escaped(&mut html, long);
+        html += r#"">"#;
+        push_escaped(&mut html, short);
+        html += "</th>";
     }
     html += "</tr></thead><tbody>";
     let grid = MonthGrid::new(month, looks.week_start);
@@ -570,18 +578,28 @@ fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, messag
                 continue;
             };
             let free = loaded && window.contains(date) && days.is_free(date);
-            html += &format!(
-                r#"<td{}><button type="button" class="bw-day" data-date="{date}" tabindex="{}" aria-label="{}"{}>{}</button></td>"#,
-                if state.day == Some(date) {
-                    r#" aria-selected="true""#
-                } else {
-                    ""
-                },
-                if state.focus == Some(date) { 0 } else { -1 },
-                escape(&intl::date_label(date.year(), date.month(), date.day(), true)),
-                disabled(!free),
-                date.day(),
+            html += if state.day == Some(date) {
+                r#"<td aria-selected="true">"#
+            } else {
+                "<td>"
+            };
+            html += r#"<button type="button" class="bw-day" data-date=""#;
+            html += &date.to_string();
+            html += if state.focus == Some(date) {
+                r#"" tabindex="0""#
+            } else {
+                r#"" tabindex="-1""#
+            };
+            html += r#" aria-label=""#;
+            push_escaped(
+                &mut html,
+                &intl::date_label(date.year(), date.month(), date.day(), true),
             );
+            html += "\"";
+            html += disabled(!free);
+            html += ">";
+            html += &date.day().to_string();
+            html += "</button></td>";
         }
         html += "</tr>";
     }
@@ -589,8 +607,8 @@ fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, messag
     match fetch {
         Some(Fetch::Loading) | None => html += "Loading free times…",
         Some(Fetch::Failed(failure)) => {
-            html += &escape(&format!("{failure} The free times could not be loaded. "));
-            html += r#"<button type="button" class="bw-text-button" data-action="retry">Try again</button>"#;
+            push_escaped(&mut html, &failure.to_string());
+            html += r#" The free times could not be loaded. <button type="button" class="bw-text-button" data-action="retry">Try again</button>"#;
         }
         Some(Fetch::Loaded) if !days.as_slice().iter().any(|(day, _)| YearMonth::of(*day) == month) => {
             html += "No free times this month.";
@@ -602,54 +620,66 @@ fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, messag
     }
     html += "</p>";
     if let Some(current) = looks.current {
-        let when = intl::describe_instant(current as f64 * 1000.0, zone).unwrap_or_default();
-        html += &format!(r#"<p class="bw-current">Your booking now: {}</p>"#, escape(&when));
+        html += r#"<p class="bw-current">Your booking now: "#;
+        push_escaped(
+            &mut html,
+            &intl::describe_instant(current as f64 * 1000.0, zone).unwrap_or_default(),
+        );
+        html += "</p>";
     }
     html += r#"</div><div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error"><p class="bw-times-title" id="bw-times-title">"#;
     if let Some(day) = state.day {
-        html += &escape(&format!(
-            "Times on {}",
-            intl::date_label(day.year(), day.month(), day.day(), true)
-        ));
+        html += "Times on ";
+        push_escaped(&mut html, &intl::date_label(day.year(), day.month(), day.day(), true));
     }
     html += r#"</p><button type="button" class="bw-text-button bw-change-date" data-action="change-date">Change date</button><div class="bw-time-list">"#;
     for &slot in state.day.map_or(&[][..], |day| days.times_on(day)) {
         // The provider offers the time being moved as free (it is not taken by
         // itself); it is shown, and cannot be chosen.
         let current = looks.current == Some(slot);
-        html += &format!(
-            r#"<button type="button" class="bw-time" data-start="{slot}" aria-pressed="{}"{}>{}{}</button>"#,
-            state.chosen == Some(slot),
-            disabled(current),
-            escape(&intl::time_label(zone, looks.hour12, slot)),
-            if current { " (now)" } else { "" },
-        );
+        html += r#"<button type="button" class="bw-time" data-start=""#;
+        html += &slot.to_string();
+        html += if state.chosen == Some(slot) {
+            r#"" aria-pressed="true""#
+        } else {
+            r#"" aria-pressed="false""#
+        };
+        html += disabled(current);
+        html += ">";
+        push_escaped(&mut html, &intl::time_label(zone, looks.hour12, slot));
+        html += if current { " (now)</button>" } else { "</button>" };
     }
     html += "</div>";
     if let Some(held) = &state.hold {
-        let left = (held.until - page::now_seconds()).max(0);
-        html += &format!(
-            r#"<p class="bw-hold">This time is held for you for <span class="bw-hold-left">{}:{:02}</span>.</p>"#,
-            left / 60,
-            left % 60
-        );
+        html += r#"<p class="bw-hold">This time is held for you for <span class="bw-hold-left">"#;
+        html += &minutes_seconds(held.until - page::now_seconds());
+        html += "</span>.</p>";
     }
     html += r#"<p class="bw-notice" role="status">"#;
     if let Some((notice, nearest)) = &state.notice {
-        let mut text = notice.clone();
-        if !nearest.is_empty() {
-            let offered: Vec<String> = nearest
-                .iter()
-                .map(|slot| intl::time_label(zone, looks.hour12, *slot))
-                .collect();
-            text += &format!(" Nearest free times: {}.", offered.join(", "));
+        push_escaped(&mut html, notice);
+        for (index, slot) in nearest.iter().enumerate() {
+            html += if index == 0 { " Nearest free times: " } else { ", " };
+            push_escaped(&mut html, &intl::time_label(zone, looks.hour12, *slot));
         }
-        html += &escape(&text);
+        if !nearest.is_empty() {
+            html += ".";
+        }
     }
     html += r#"</p><p class="bw-error" id="date-error">"#;
-    html += &escape(message.unwrap_or_default());
+    push_escaped(&mut html, message.unwrap_or_default());
     html += "</p></div></div>";
     html
+}
+
+/// A hold's time left, `m:ss` (none left: `0:00`).
+fn minutes_seconds(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let mut text = (seconds / 60).to_string();
+    text.push(':');
+    text.push(char::from(b'0' + (seconds % 60 / 10) as u8));
+    text.push(char::from(b'0' + (seconds % 10) as u8));
+    text
 }
 
 /// The first free day after the month on screen.
@@ -657,19 +687,17 @@ fn next_free(state: &PickerState, days: &FreeDays) -> Option<CalendarDate> {
     days.next_free_day(state.shown?.last_day())
 }
 
-/// `text` safe inside an element or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
+/// `text` appended to `html`, safe inside an element or a quoted attribute.
+fn push_escaped(html: &mut String, text: &str) {
     for character in text.chars() {
         match character {
-            '&' => escaped += "&amp;",
-            '<' => escaped += "&lt;",
-            '>' => escaped += "&gt;",
-            '"' => escaped += "&quot;",
-            other => escaped.push(other),
+            '&' => *html += "&amp;",
+            '<' => *html += "&lt;",
+            '>' => *html += "&gt;",
+            '"' => *html += "&quot;",
+            other => html.push(other),
         }
     }
-    escaped
 }
 
 /// The closest element to `event`'s target matching `selector`.
