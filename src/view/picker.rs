@@ -336,12 +336,14 @@ fn keep_holds_fresh(state: RwSignal<PickerState>, config: &Config, root: NodeRef
     if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs(1)) {
         on_cleanup(move || interval.clear());
     }
-    let on_visibility = {
+    // One listener for both events (one closure type in the wasm, not two).
+    let on_page = {
         let config = config.clone();
-        move |_| {
-            let hidden = web_sys::window()
-                .and_then(|window| window.document())
-                .is_some_and(|document| document.hidden());
+        move |event: web_sys::Event| {
+            let hidden = event.type_() == "pagehide"
+                || web_sys::window()
+                    .and_then(|window| window.document())
+                    .is_some_and(|document| document.hidden());
             if hidden {
                 release(state, &config);
             } else if let Some(chosen) = state
@@ -352,9 +354,8 @@ fn keep_holds_fresh(state: RwSignal<PickerState>, config: &Config, root: NodeRef
             }
         }
     };
-    let config = config.clone();
-    let _ = window_event_listener_untyped("visibilitychange", on_visibility);
-    let _ = window_event_listener_untyped("pagehide", move |_| release(state, &config));
+    let _ = window_event_listener_untyped("visibilitychange", on_page.clone());
+    let _ = window_event_listener_untyped("pagehide", on_page);
 }
 
 /// The picker: a month grid and the chosen day's times.
