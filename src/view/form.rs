@@ -60,7 +60,7 @@ pub fn BookingForm(
         && match booking_core::embed::source(&config) {
             Ok(_) => true,
             Err(why) => {
-                page::console_warn(&format!("booking-widget: {why}"));
+                picker::warn(&why);
                 false
             }
         };

@@ -188,8 +188,13 @@ fn merge_sorted(known: &[i64], arrived: &[i64]) -> Vec<i64> {
 /// The free times cannot be asked or read: the visitor types a date and time, and
 /// the marketer reads why in the console.
 fn no_source(state: RwSignal<PickerState>, why: &NoSource) {
-    page::console_warn(&format!("booking-widget: {why}"));
+    warn(why);
     let _ = state.try_update(|state| state.unreadable = true);
+}
+
+/// Tells the marketer, in the console, why the visitor types a date and time.
+pub fn warn(why: &NoSource) {
+    page::console_warn(&format!("booking-widget: {why}"));
 }
 
 fn set_fetch(state: &mut PickerState, month: YearMonth, fetch: Fetch) {
@@ -221,7 +226,11 @@ fn write_choice(form: RwSignal<VisitorForm>, chosen: i64, on_input: impl Fn(Cont
     };
     let minutes = (chosen + i64::from(offset)).rem_euclid(86_400) / 60;
     on_input(Control::Date, CalendarDate::from_unix(chosen, offset).to_string());
-    on_input(Control::Time, format!("{:02}:{:02}", minutes / 60, minutes % 60));
+    let mut time = String::with_capacity(5);
+    push_two_digits(&mut time, minutes / 60);
+    time.push(':');
+    push_two_digits(&mut time, minutes % 60);
+    on_input(Control::Time, time);
 }
 
 /// After the zone changed: the times are shown in the new one, and the chosen instant
@@ -678,9 +687,14 @@ fn minutes_seconds(seconds: i64) -> String {
     let seconds = seconds.max(0);
     let mut text = (seconds / 60).to_string();
     text.push(':');
-    text.push(char::from(b'0' + (seconds % 60 / 10) as u8));
-    text.push(char::from(b'0' + (seconds % 10) as u8));
+    push_two_digits(&mut text, seconds % 60);
     text
+}
+
+/// `number` (0 to 99) as two digits: `07`.
+fn push_two_digits(out: &mut String, number: i64) {
+    out.push(char::from(b'0' + (number / 10) as u8));
+    out.push(char::from(b'0' + (number % 10) as u8));
 }
 
 /// The first free day after the month on screen.
