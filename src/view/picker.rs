@@ -98,15 +98,15 @@ pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
         state.shown = Some(month);
         state.focus = Some(window.first());
     });
-    ask(state, config.clone(), zone, month, Some(host));
+    ask(state, config.clone(), month, Some(host));
 }
 
 /// Asks for the free times of `month` (once, unless asking failed). `opening`, the
 /// widget's element while the picker has not opened on a day yet: it opens on this
 /// month's first free day (or asks for the next month), and the first month may have
-/// been asked by embed.js already.
-fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMonth, opening: Option<&HtmlElement>) {
-    let Some((first, last)) = state.with_untracked(|state| {
+/// been asked by embed.js already. Asked in the zone the picker shows.
+fn ask(state: RwSignal<PickerState>, config: Config, month: YearMonth, opening: Option<&HtmlElement>) {
+    let Some((first, last, zone)) = state.with_untracked(|state| {
         let asked = state
             .months
             .iter()
@@ -114,7 +114,8 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
         if asked {
             return None;
         }
-        state.window?.fetch_range(month)
+        let (first, last) = state.window?.fetch_range(month)?;
+        Some((first, last, state.zone.clone()))
     }) else {
         return;
     };
@@ -158,7 +159,7 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
             // The month after the opening one is asked ahead, so paging to it shows its
             // times at once; an opening month without a free day goes on to it. Later
             // months are asked as the visitor pages (`go_month`).
-            ask(state, config, zone, month.add_months(1), (!found).then_some(host));
+            ask(state, config, month.add_months(1), (!found).then_some(host));
         }
     });
 }
@@ -264,7 +265,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, message: String) {
         }
     });
     if let Some(month) = month {
-        ask(state, config.clone(), zone_now(state), month, None);
+        ask(state, config.clone(), month, None);
     }
 }
 
@@ -459,7 +460,7 @@ pub fn Picker(
                                 .and_then(|root| root.get_root_node().dyn_into::<ShadowRoot>().ok())
                                 .and_then(|shadow| shadow.host().dyn_into::<HtmlElement>().ok())
                                 .filter(|_| state.with_untracked(|state| state.day.is_none()));
-                            ask(state, config.clone(), zone_now(state), month, host.as_ref());
+                            ask(state, config.clone(), month, host.as_ref());
                         }
                     }
                     Some("change-date") => state.update(|state| state.times_view = false),
@@ -537,8 +538,8 @@ fn go_month(state: RwSignal<PickerState>, config: &Config, months: i32) {
             state.focus = Some(window.clamp(focus));
         }
     });
-    ask(state, config.clone(), zone_now(state), month, None);
-    ask(state, config.clone(), zone_now(state), month.add_months(1), None);
+    ask(state, config.clone(), month, None);
+    ask(state, config.clone(), month.add_months(1), None);
 }
 
 /// The picker's HTML for `state`. Every text in it is escaped: the provider's message
@@ -768,8 +769,4 @@ fn focus(root: &HtmlDivElement, selector: &str) {
 /// The free times in the visitor's days, none in the past.
 fn free_days(slots: &[i64], zone: &str) -> FreeDays {
     FreeDays::group(slots, zone, &IntlZones).not_before(page::now_seconds())
-}
-
-fn zone_now(state: RwSignal<PickerState>) -> String {
-    state.with_untracked(|state| state.zone.clone())
 }
