@@ -60,7 +60,7 @@ pub fn BookingForm(
         && match booking_core::embed::source(&config) {
             Ok(_) => true,
             Err(why) => {
-                page::console_warn(&format!("booking-widget: {why}"));
+                picker::warn(&why);
                 false
             }
         };
@@ -232,7 +232,7 @@ pub fn BookingForm(
                     if let Failure::Rejected(problems) = &error {
                         let typed = typed_times.get_untracked();
                         if let Some(taken) = problems.iter().find(|problem| !typed && is_when(problem.control)) {
-                            picker::taken(picker_state, &config, form, taken.message.clone());
+                            picker::taken(picker_state, &config, taken.message.clone());
                         }
                         focus_first_problem(form_ref, controls, problems, typed);
                     }

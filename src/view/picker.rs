@@ -66,6 +66,10 @@ pub struct PickerState {
     window: Option<Window>,
     /// Cal.com's hold on the chosen time, while the visitor fills in the form.
     hold: Option<Hold>,
+    /// The form's zone, which the times are shown in: here rather than in a `Memo` of
+    /// the form (typing a name must not redraw the picker), whose value type would
+    /// bring its own copy of the memo's code.
+    zone: String,
 }
 
 impl PickerState {
@@ -89,19 +93,20 @@ pub fn start(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
     };
     let month = YearMonth::of(window.first());
     state.update(|state| {
+        state.zone = zone.clone();
         state.window = Some(window);
         state.shown = Some(month);
         state.focus = Some(window.first());
     });
-    ask(state, config.clone(), zone, month, Some(host));
+    ask(state, config.clone(), month, Some(host));
 }
 
 /// Asks for the free times of `month` (once, unless asking failed). `opening`, the
 /// widget's element while the picker has not opened on a day yet: it opens on this
 /// month's first free day (or asks for the next month), and the first month may have
-/// been asked by embed.js already.
-fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMonth, opening: Option<&HtmlElement>) {
-    let Some((first, last)) = state.with_untracked(|state| {
+/// been asked by embed.js already. Asked in the zone the picker shows.
+fn ask(state: RwSignal<PickerState>, config: Config, month: YearMonth, opening: Option<&HtmlElement>) {
+    let Some((first, last, zone)) = state.with_untracked(|state| {
         let asked = state
             .months
             .iter()
@@ -109,7 +114,8 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
         if asked {
             return None;
         }
-        state.window?.fetch_range(month)
+        let (first, last) = state.window?.fetch_range(month)?;
+        Some((first, last, state.zone.clone()))
     }) else {
         return;
     };
@@ -153,7 +159,7 @@ fn ask(state: RwSignal<PickerState>, config: Config, zone: String, month: YearMo
             // The month after the opening one is asked ahead, so paging to it shows its
             // times at once; an opening month without a free day goes on to it. Later
             // months are asked as the visitor pages (`go_month`).
-            ask(state, config, zone, month.add_months(1), (!found).then_some(host));
+            ask(state, config, month.add_months(1), (!found).then_some(host));
         }
     });
 }
@@ -183,8 +189,13 @@ fn merge_sorted(known: &[i64], arrived: &[i64]) -> Vec<i64> {
 /// The free times cannot be asked or read: the visitor types a date and time, and
 /// the marketer reads why in the console.
 fn no_source(state: RwSignal<PickerState>, why: &NoSource) {
-    page::console_warn(&format!("booking-widget: {why}"));
+    warn(why);
     let _ = state.try_update(|state| state.unreadable = true);
+}
+
+/// Tells the marketer, in the console, why the visitor types a date and time.
+pub fn warn(why: &NoSource) {
+    page::console_warn(&format!("booking-widget: {why}"));
 }
 
 fn set_fetch(state: &mut PickerState, month: YearMonth, fetch: Fetch) {
@@ -216,21 +227,31 @@ fn write_choice(form: RwSignal<VisitorForm>, chosen: i64, on_input: impl Fn(Cont
     };
     let minutes = (chosen + i64::from(offset)).rem_euclid(86_400) / 60;
     on_input(Control::Date, CalendarDate::from_unix(chosen, offset).to_string());
-    on_input(Control::Time, format!("{:02}:{:02}", minutes / 60, minutes % 60));
+    let mut time = String::with_capacity(5);
+    push_two_digits(&mut time, minutes / 60);
+    time.push(':');
+    push_two_digits(&mut time, minutes % 60);
+    on_input(Control::Time, time);
 }
 
-/// After the zone changed: the chosen instant is the same, its local date and time
-/// in the form are not.
+/// After the zone changed: the times are shown in the new one, and the chosen instant
+/// is the same, its local date and time in the form are not.
 pub fn follow_zone(state: RwSignal<PickerState>, form: RwSignal<VisitorForm>, on_input: impl Fn(Control, String)) {
-    if let Some(chosen) = state.with_untracked(|state| state.chosen) {
+    let zone = form.with_untracked(|form| form.time_zone.clone());
+    if let Some(chosen) = state
+        .try_update(|state| {
+            state.zone = zone;
+            state.chosen
+        })
+        .flatten()
+    {
         write_choice(form, chosen, on_input);
     }
 }
 
 /// The provider refused the chosen time as taken: that month is asked again, the
 /// times say so, and the nearest free ones are offered.
-pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, message: String) {
-    let zone = form.with_untracked(|form| form.time_zone.clone());
+pub fn taken(state: RwSignal<PickerState>, config: &Config, message: String) {
     let Some(chosen) = state.with_untracked(|state| state.chosen) else {
         return;
     };
@@ -244,7 +265,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
         }
     });
     if let Some(month) = month {
-        ask(state, config.clone(), zone, month, None);
+        ask(state, config.clone(), month, None);
     }
 }
 
@@ -252,7 +273,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visit
 /// the form. The hold on an earlier choice is released first. A time another visitor
 /// holds is refused like a taken one; any other failure leaves the visitor to book
 /// without a hold.
-fn hold(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, slot: i64) {
+fn hold(state: RwSignal<PickerState>, config: &Config, slot: i64) {
     let Some(request) = hold_request(config, &instant(slot)) else {
         return;
     };
@@ -268,7 +289,6 @@ fn hold(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorFor
             Ok(Err(HoldRefused::Taken)) if still_chosen => taken(
                 state,
                 &config,
-                form,
                 "Another visitor is booking that time just now. Please choose another.".to_owned(),
             ),
             _ => {}
@@ -299,12 +319,7 @@ pub fn booked(state: RwSignal<PickerState>) {
 
 /// The hold's countdown, once a second; holds let go when the page is hidden or
 /// left, and taken again when the visitor comes back to a time still chosen.
-fn keep_holds_fresh(
-    state: RwSignal<PickerState>,
-    config: &Config,
-    form: RwSignal<VisitorForm>,
-    root: NodeRef<html::Div>,
-) {
+fn keep_holds_fresh(state: RwSignal<PickerState>, config: &Config, root: NodeRef<html::Div>) {
     let tick = move || {
         let Some(until) = state
             .try_with_untracked(|state| state.hold.as_ref().map(|held| held.until))
@@ -325,31 +340,32 @@ fn keep_holds_fresh(
             .get_untracked()
             .and_then(|root| root.query_selector(".bw-hold-left").ok().flatten())
         {
-            shown.set_text_content(Some(&format!("{}:{:02}", left / 60, left % 60)));
+            shown.set_text_content(Some(&minutes_seconds(left)));
         }
     };
     if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs(1)) {
         on_cleanup(move || interval.clear());
     }
-    let on_visibility = {
+    // One listener for both events (one closure type in the wasm, not two).
+    let on_page = {
         let config = config.clone();
-        move |_| {
-            let hidden = web_sys::window()
-                .and_then(|window| window.document())
-                .is_some_and(|document| document.hidden());
+        move |event: web_sys::Event| {
+            let hidden = event.type_() == "pagehide"
+                || web_sys::window()
+                    .and_then(|window| window.document())
+                    .is_some_and(|document| document.hidden());
             if hidden {
                 release(state, &config);
             } else if let Some(chosen) = state
                 .try_with_untracked(|state| state.chosen.filter(|_| state.hold.is_none()))
                 .flatten()
             {
-                hold(state, &config, form, chosen);
+                hold(state, &config, chosen);
             }
         }
     };
-    let config = config.clone();
-    let _ = window_event_listener_untyped("visibilitychange", on_visibility);
-    let _ = window_event_listener_untyped("pagehide", move |_| release(state, &config));
+    let _ = window_event_listener_untyped("visibilitychange", on_page.clone());
+    let _ = window_event_listener_untyped("pagehide", on_page);
 }
 
 /// The picker: a month grid and the chosen day's times.
@@ -383,13 +399,11 @@ pub fn Picker(
     };
     let weekdays = intl::weekday_names(looks.week_start);
     let root = NodeRef::<html::Div>::new();
-    // The zone alone, not the whole form: typing a name must not redraw the picker.
-    let zone = Memo::new(move |_| form.with(|form| form.time_zone.clone()));
     // Through the element's `innerHTML` binding, the render effect every reactive
     // attribute uses, rather than an `Effect` of its own (whose code is its own ~2 KB).
     let picker_html = move || {
         let message = message.get();
-        let html = state.with(|state| zone.with(|zone| draw(state, zone, &weekdays, looks, message.as_deref())));
+        let html = state.with(|state| draw(state, &weekdays, looks, message.as_deref()));
         // Focus was in the picker: it goes back where it was, or to the grid's new tab
         // stop, once the new HTML is in. In a microtask, which runs before the next key
         // press is handled: a timeout let a quick Tab start from the page's top.
@@ -423,14 +437,14 @@ pub fn Picker(
                     state.notice = None;
                 });
                 write_choice(form, start, on_input);
-                hold(state, &config, form, start);
+                hold(state, &config, start);
             } else {
                 match target.get_attribute("data-action").as_deref() {
-                    Some("previous") => go_month(state, &config, form, -1),
-                    Some("next") => go_month(state, &config, form, 1),
+                    Some("previous") => go_month(state, &config, -1),
+                    Some("next") => go_month(state, &config, 1),
                     Some("next-free") => {
-                        let zone = zone_now(form);
-                        let next = state.with_untracked(|state| next_free(state, &free_days(&state.slots, &zone)));
+                        let next =
+                            state.with_untracked(|state| next_free(state, &free_days(&state.slots, &state.zone)));
                         if let Some(day) = next {
                             state.update(|state| state.shown = Some(YearMonth::of(day)));
                             choose_day(state, day);
@@ -444,7 +458,7 @@ pub fn Picker(
                                 .and_then(|root| root.get_root_node().dyn_into::<ShadowRoot>().ok())
                                 .and_then(|shadow| shadow.host().dyn_into::<HtmlElement>().ok())
                                 .filter(|_| state.with_untracked(|state| state.day.is_none()));
-                            ask(state, config.clone(), zone_now(form), month, host.as_ref());
+                            ask(state, config.clone(), month, host.as_ref());
                         }
                     }
                     Some("change-date") => state.update(|state| state.times_view = false),
@@ -454,7 +468,7 @@ pub fn Picker(
         }
     };
     if hold_request(&config, &instant(0)).is_some() {
-        keep_holds_fresh(state, &config, form, root);
+        keep_holds_fresh(state, &config, root);
     }
     let on_key = move |event: KeyboardEvent| {
         let on_day = target_with(&event, ".bw-day").is_some();
@@ -476,7 +490,7 @@ pub fn Picker(
             state.update_untracked(|state| state.focus = Some(to));
         } else {
             let months = (to.year() - from.year()) * 12 + i32::from(to.month()) - i32::from(from.month());
-            go_month(state, &config, form, months);
+            go_month(state, &config, months);
             state.update(|state| state.focus = Some(to));
         }
     };
@@ -511,7 +525,7 @@ fn choose_day(state: RwSignal<PickerState>, day: CalendarDate) {
 }
 
 /// Pages `months` forward (or back), asking for that month and the one after it.
-fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<VisitorForm>, months: i32) {
+fn go_month(state: RwSignal<PickerState>, config: &Config, months: i32) {
     let Some(month) = state.with_untracked(|state| state.shown.map(|shown| shown.add_months(months))) else {
         return;
     };
@@ -522,17 +536,19 @@ fn go_month(state: RwSignal<PickerState>, config: &Config, form: RwSignal<Visito
             state.focus = Some(window.clamp(focus));
         }
     });
-    ask(state, config.clone(), zone_now(form), month, None);
-    ask(state, config.clone(), zone_now(form), month.add_months(1), None);
+    ask(state, config.clone(), month, None);
+    ask(state, config.clone(), month.add_months(1), None);
 }
 
-/// The picker's HTML for `state`, in `zone`. Every text in it is escaped: the
-/// provider's message and `Intl`'s names are text, never markup.
-fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
+/// The picker's HTML for `state`. Every text in it is escaped: the provider's message
+/// and `Intl`'s names are text, never markup. Written piece by piece rather than with
+/// `format!`: each `format!` call is its own argument-building code in the wasm.
+fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, message: Option<&str>) -> String {
     let (Some(month), Some(window)) = (state.shown, state.window) else {
         // The box embed.js draws, of the final size, until the visitor's day is known.
         return r#"<div class="bw-picker-layout" data-view="month"></div>"#.to_owned();
     };
+    let zone = &state.zone;
     let days = free_days(&state.slots, zone);
     let fetch = state
         .months
@@ -541,17 +557,24 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
         .map(|(_, fetch)| fetch);
     let loaded = matches!(fetch, Some(Fetch::Loaded));
     let mut html = String::with_capacity(8_192);
-    let view = if state.times_view { "times" } else { "month" };
     let disabled = |off: bool| if off { r#" aria-disabled="true""# } else { "" };
-    html += &format!(
-        r#"<div class="bw-picker-layout" data-view="{view}"><div class="bw-month"><div class="bw-month-bar"><button type="button" class="bw-nav" data-action="previous" aria-label="Previous month"{}>‹</button><p class="bw-month-title" id="bw-month-title">{}</p><button type="button" class="bw-nav" data-action="next" aria-label="Next month"{}>›</button></div><table class="bw-grid" role="grid" aria-labelledby="bw-month-title"{}><thead><tr>"#,
-        disabled(month <= YearMonth::of(window.first())),
-        escape(&intl::date_label(month.year(), month.month(), 1, false)),
-        disabled(month >= YearMonth::of(window.last())),
-        if loaded { "" } else { r#" aria-busy="true""# },
-    );
+    html += r#"<div class="bw-picker-layout" data-view=""#;
+    html += if state.times_view { "times" } else { "month" };
+    html += r#""><div class="bw-month"><div class="bw-month-bar"><button type="button" class="bw-nav" data-action="previous" aria-label="Previous month""#;
+    html += disabled(month <= YearMonth::of(window.first()));
+    html += r#">‹</button><p class="bw-month-title" id="bw-month-title">"#;
+    push_escaped(&mut html, &intl::date_label(month.year(), month.month(), 1, false));
+    html += r#"</p><button type="button" class="bw-nav" data-action="next" aria-label="Next month""#;
+    html += disabled(month >= YearMonth::of(window.last()));
+    html += r#">›</button></div><table class="bw-grid" role="grid" aria-labelledby="bw-month-title""#;
+    html += if loaded { "" } else { r#" aria-busy="true""# };
+    html += "><thead><tr>";
     for (short, long) in weekdays {
-        html += &format!(r#"<th scope="col" abbr="{}">{}</th>"#, escape(long), escape(short));
+        html += r#"<th scope="col" abbr=""#;
+        push_escaped(&mut html, long);
+        html += r#"">"#;
+        push_escaped(&mut html, short);
+        html += "</th>";
     }
     html += "</tr></thead><tbody>";
     let grid = MonthGrid::new(month, looks.week_start);
@@ -564,18 +587,28 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
                 continue;
             };
             let free = loaded && window.contains(date) && days.is_free(date);
-            html += &format!(
-                r#"<td{}><button type="button" class="bw-day" data-date="{date}" tabindex="{}" aria-label="{}"{}>{}</button></td>"#,
-                if state.day == Some(date) {
-                    r#" aria-selected="true""#
-                } else {
-                    ""
-                },
-                if state.focus == Some(date) { 0 } else { -1 },
-                escape(&intl::date_label(date.year(), date.month(), date.day(), true)),
-                disabled(!free),
-                date.day(),
+            html += if state.day == Some(date) {
+                r#"<td aria-selected="true">"#
+            } else {
+                "<td>"
+            };
+            html += r#"<button type="button" class="bw-day" data-date=""#;
+            html += &date.to_string();
+            html += if state.focus == Some(date) {
+                r#"" tabindex="0""#
+            } else {
+                r#"" tabindex="-1""#
+            };
+            html += r#" aria-label=""#;
+            push_escaped(
+                &mut html,
+                &intl::date_label(date.year(), date.month(), date.day(), true),
             );
+            html += "\"";
+            html += disabled(!free);
+            html += ">";
+            html += &date.day().to_string();
+            html += "</button></td>";
         }
         html += "</tr>";
     }
@@ -583,8 +616,8 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
     match fetch {
         Some(Fetch::Loading) | None => html += "Loading free times…",
         Some(Fetch::Failed(failure)) => {
-            html += &escape(&format!("{failure} The free times could not be loaded. "));
-            html += r#"<button type="button" class="bw-text-button" data-action="retry">Try again</button>"#;
+            push_escaped(&mut html, &failure.to_string());
+            html += r#" The free times could not be loaded. <button type="button" class="bw-text-button" data-action="retry">Try again</button>"#;
         }
         Some(Fetch::Loaded) if !days.as_slice().iter().any(|(day, _)| YearMonth::of(*day) == month) => {
             html += "No free times this month.";
@@ -596,54 +629,71 @@ fn draw(state: &PickerState, zone: &str, weekdays: &[(String, String)], looks: L
     }
     html += "</p>";
     if let Some(current) = looks.current {
-        let when = intl::describe_instant(current as f64 * 1000.0, zone).unwrap_or_default();
-        html += &format!(r#"<p class="bw-current">Your booking now: {}</p>"#, escape(&when));
+        html += r#"<p class="bw-current">Your booking now: "#;
+        push_escaped(
+            &mut html,
+            &intl::describe_instant(current as f64 * 1000.0, zone).unwrap_or_default(),
+        );
+        html += "</p>";
     }
     html += r#"</div><div class="bw-times" id="date" tabindex="-1" role="group" aria-labelledby="bw-times-title" aria-describedby="date-error"><p class="bw-times-title" id="bw-times-title">"#;
     if let Some(day) = state.day {
-        html += &escape(&format!(
-            "Times on {}",
-            intl::date_label(day.year(), day.month(), day.day(), true)
-        ));
+        html += "Times on ";
+        push_escaped(&mut html, &intl::date_label(day.year(), day.month(), day.day(), true));
     }
     html += r#"</p><button type="button" class="bw-text-button bw-change-date" data-action="change-date">Change date</button><div class="bw-time-list">"#;
     for &slot in state.day.map_or(&[][..], |day| days.times_on(day)) {
         // The provider offers the time being moved as free (it is not taken by
         // itself); it is shown, and cannot be chosen.
         let current = looks.current == Some(slot);
-        html += &format!(
-            r#"<button type="button" class="bw-time" data-start="{slot}" aria-pressed="{}"{}>{}{}</button>"#,
-            state.chosen == Some(slot),
-            disabled(current),
-            escape(&intl::time_label(zone, looks.hour12, slot)),
-            if current { " (now)" } else { "" },
-        );
+        html += r#"<button type="button" class="bw-time" data-start=""#;
+        html += &slot.to_string();
+        html += if state.chosen == Some(slot) {
+            r#"" aria-pressed="true""#
+        } else {
+            r#"" aria-pressed="false""#
+        };
+        html += disabled(current);
+        html += ">";
+        push_escaped(&mut html, &intl::time_label(zone, looks.hour12, slot));
+        html += if current { " (now)</button>" } else { "</button>" };
     }
     html += "</div>";
     if let Some(held) = &state.hold {
-        let left = (held.until - page::now_seconds()).max(0);
-        html += &format!(
-            r#"<p class="bw-hold">This time is held for you for <span class="bw-hold-left">{}:{:02}</span>.</p>"#,
-            left / 60,
-            left % 60
-        );
+        html += r#"<p class="bw-hold">This time is held for you for <span class="bw-hold-left">"#;
+        html += &minutes_seconds(held.until - page::now_seconds());
+        html += "</span>.</p>";
     }
     html += r#"<p class="bw-notice" role="status">"#;
     if let Some((notice, nearest)) = &state.notice {
-        let mut text = notice.clone();
-        if !nearest.is_empty() {
-            let offered: Vec<String> = nearest
-                .iter()
-                .map(|slot| intl::time_label(zone, looks.hour12, *slot))
-                .collect();
-            text += &format!(" Nearest free times: {}.", offered.join(", "));
+        push_escaped(&mut html, notice);
+        for (index, slot) in nearest.iter().enumerate() {
+            html += if index == 0 { " Nearest free times: " } else { ", " };
+            push_escaped(&mut html, &intl::time_label(zone, looks.hour12, *slot));
         }
-        html += &escape(&text);
+        if !nearest.is_empty() {
+            html += ".";
+        }
     }
     html += r#"</p><p class="bw-error" id="date-error">"#;
-    html += &escape(message.unwrap_or_default());
+    push_escaped(&mut html, message.unwrap_or_default());
     html += "</p></div></div>";
     html
+}
+
+/// A hold's time left, `m:ss` (none left: `0:00`).
+fn minutes_seconds(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let mut text = (seconds / 60).to_string();
+    text.push(':');
+    push_two_digits(&mut text, seconds % 60);
+    text
+}
+
+/// `number` (0 to 99) as two digits: `07`.
+fn push_two_digits(out: &mut String, number: i64) {
+    out.push(char::from(b'0' + (number / 10) as u8));
+    out.push(char::from(b'0' + (number % 10) as u8));
 }
 
 /// The first free day after the month on screen.
@@ -651,19 +701,17 @@ fn next_free(state: &PickerState, days: &FreeDays) -> Option<CalendarDate> {
     days.next_free_day(state.shown?.last_day())
 }
 
-/// `text` safe inside an element or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
+/// `text` appended to `html`, safe inside an element or a quoted attribute.
+fn push_escaped(html: &mut String, text: &str) {
     for character in text.chars() {
         match character {
-            '&' => escaped += "&amp;",
-            '<' => escaped += "&lt;",
-            '>' => escaped += "&gt;",
-            '"' => escaped += "&quot;",
-            other => escaped.push(other),
+            '&' => *html += "&amp;",
+            '<' => *html += "&lt;",
+            '>' => *html += "&gt;",
+            '"' => *html += "&quot;",
+            other => html.push(other),
         }
     }
-    escaped
 }
 
 /// The closest element to `event`'s target matching `selector`.
@@ -719,8 +767,4 @@ fn focus(root: &HtmlDivElement, selector: &str) {
 /// The free times in the visitor's days, none in the past.
 fn free_days(slots: &[i64], zone: &str) -> FreeDays {
     FreeDays::group(slots, zone, &IntlZones).not_before(page::now_seconds())
-}
-
-fn zone_now(form: RwSignal<VisitorForm>) -> String {
-    form.with_untracked(|form| form.time_zone.clone())
 }
