@@ -83,7 +83,12 @@ pub fn BookingForm(
                 picker::start(picker_state, config, form, &picker_host);
             }
             if controls.contains(&Control::TimeZone) {
-                form.with_untracked(|form| add_zone_options(form_ref, &form.time_zone));
+                // A task later: the ~400 options took long enough (4x CPU) to hold back
+                // the picker's first free times, which arrive in this task's microtasks.
+                set_timeout(
+                    move || form.with_untracked(|form| add_zone_options(form_ref, &form.time_zone)),
+                    Duration::ZERO,
+                );
             }
         },
         Duration::ZERO,
