@@ -61,8 +61,8 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A host element with these attributes, mounted, once the task after mounting (the
-/// browser's time zones) has run; its shadow root.
+/// A host element with these attributes, mounted, once the tasks after mounting (the
+/// browser's zone, then the list of zones) have run; its shadow root.
 async fn mount(id: &str, attributes: &[(&str, &str)]) -> ShadowRoot {
     let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
     host.set_id(id);
@@ -73,7 +73,14 @@ async fn mount(id: &str, attributes: &[(&str, &str)]) -> ShadowRoot {
     document().body().unwrap().append_child(&host).unwrap();
     booking_widget::mount(&host, 0).unwrap();
     sleep(0).await;
-    host.shadow_root().unwrap()
+    let root = host.shadow_root().unwrap();
+    if root.query_selector("select").unwrap().is_some() {
+        until("the list of zones", || {
+            root.query_selector("select option").unwrap().is_some()
+        })
+        .await;
+    }
+    root
 }
 
 const ICLOSED: &[(&str, &str)] = &[
