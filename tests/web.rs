@@ -742,3 +742,48 @@ async fn the_picker_is_an_aria_grid_with_one_tab_stop_and_a_named_group_of_times
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_refusal_s_text_is_shown_by_the_picker_as_text() {
+    fake_fetch();
+    let body = two_free_times();
+    // The first month and the one asked ahead.
+    reply(200, &body, JsValue::UNDEFINED);
+    reply(200, &body, JsValue::UNDEFINED);
+    let root = mount(
+        "picker-as-text",
+        &[
+            ("data-provider", "calcom"),
+            ("data-endpoint", "https://relay.test/calcom"),
+            ("data-event-type-id", "1001"),
+            ("data-time-zone", "UTC"),
+        ],
+    )
+    .await;
+    until("the times", || root.query_selector(".bw-time").unwrap().is_some()).await;
+    type_into(&root, "First name", "Ada");
+    type_into(&root, "Email", "ada@example.com");
+    // The hold fails (the visitor books without one), then the booking is refused as
+    // taken with markup in the provider's words; the month is asked again.
+    reply(500, "{}", JsValue::UNDEFINED);
+    let hostile = "<img src=x onerror=alert(1)> is taken";
+    let refusal = serde_json::json!({
+        "errors": [{"field": "start", "code": "slot_unavailable", "message": hostile}]
+    });
+    reply(422, &refusal.to_string(), JsValue::UNDEFINED);
+    reply(200, &body, JsValue::UNDEFINED);
+    find(&root, ".bw-time").unchecked_into::<HtmlElement>().click();
+    sleep(0).await;
+    submit(&root);
+    until("the notice", || text(&root, ".bw-notice").contains("is taken")).await;
+    assert!(
+        text(&root, ".bw-notice").starts_with(hostile),
+        "{}",
+        text(&root, ".bw-notice")
+    );
+    assert_eq!(text(&root, "#date-error"), hostile);
+    assert!(
+        root.query_selector("img").unwrap().is_none(),
+        "no element was made from the provider's text"
+    );
+}
