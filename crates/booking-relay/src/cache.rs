@@ -20,8 +20,11 @@
 //!   answer kept before it is read again, and a call that was in flight when it
 //!   happened is not kept either (it may predate the write), so the next visitor does
 //!   not see a just-taken slot.
-//! - **Bounded.** At most `limits.availability_cache_max_entries` answers; when full,
-//!   the oldest goes first.
+//! - **Bounded.** At most `limits.availability_cache_max_entries` answers, and at most
+//!   [`MAX_BYTES`] of them in all (the queries are the visitors', and each answer may
+//!   be as large as `limits.upstream_reply_bytes`: a count alone let varied queries
+//!   hold gigabytes); when either is full, the oldest goes first, and an answer larger
+//!   than the whole budget is not kept.
 //!
 //! # Other stores
 //!
@@ -145,9 +148,13 @@ impl AvailabilityCache {
     }
 }
 
+/// Most bytes of answers (queries and bodies as JSON) the memory store keeps at once.
+pub const MAX_BYTES: usize = 64 << 20;
+
 /// [`AvailabilityStore`] in this process's memory.
 pub struct MemoryAvailability {
     max_entries: usize,
+    max_bytes: usize,
     clock: Clock,
     inner: Mutex<Inner>,
 }
@@ -155,8 +162,10 @@ pub struct MemoryAvailability {
 #[derive(Default)]
 struct Inner {
     generations: HashMap<Provider, u64>,
-    /// `{provider}:{generation}:{query}` → when it expires, the answer.
-    entries: HashMap<String, (Instant, Stored)>,
+    /// `{provider}:{generation}:{query}` → when it expires, the answer, its size.
+    entries: HashMap<String, (Instant, Stored, usize)>,
+    /// The sizes of `entries`, summed.
+    bytes: usize,
     /// Keys in the order they were kept, which is the order they expire (one TTL, a
     /// clock that only moves on); a key kept again or forgotten leaves a stale item,
     /// skipped when it comes up.
@@ -164,15 +173,16 @@ struct Inner {
 }
 
 impl MemoryAvailability {
-    /// At most `max_entries` answers, on the system's clock.
+    /// At most `max_entries` answers and [`MAX_BYTES`], on the system's clock.
     pub fn new(max_entries: usize) -> Self {
-        Self::with_clock(max_entries, Arc::new(Instant::now))
+        Self::with_clock(max_entries, MAX_BYTES, Arc::new(Instant::now))
     }
 
-    /// At most `max_entries` answers, on `clock` (tests turn it).
-    pub fn with_clock(max_entries: usize, clock: Clock) -> Self {
+    /// At most `max_entries` answers and `max_bytes`, on `clock` (tests turn it).
+    pub fn with_clock(max_entries: usize, max_bytes: usize, clock: Clock) -> Self {
         Self {
             max_entries: max_entries.max(1),
+            max_bytes,
             clock,
             inner: Mutex::default(),
         }
@@ -203,10 +213,16 @@ impl Inner {
         let Some((expires, key)) = self.order.pop_front() else {
             return false;
         };
-        if self.entries.get(&key).is_some_and(|(at, _)| *at == expires) {
-            self.entries.remove(&key);
+        if self.entries.get(&key).is_some_and(|(at, ..)| *at == expires) {
+            self.remove(&key);
         }
         true
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some((.., size)) = self.entries.remove(key) {
+            self.bytes -= size;
+        }
     }
 }
 
@@ -219,7 +235,7 @@ impl AvailabilityStore for MemoryAvailability {
     async fn get(&self, provider: Provider, generation: u64, query: &str) -> Option<Stored> {
         let now = (self.clock)();
         let inner = self.inner();
-        let (expires, answer) = inner.entries.get(&entry_key(provider, generation, query))?;
+        let (expires, answer, _) = inner.entries.get(&entry_key(provider, generation, query))?;
         (now < *expires).then(|| answer.clone())
     }
 
@@ -232,18 +248,32 @@ impl AvailabilityStore for MemoryAvailability {
         while inner.order.front().is_some_and(|(expires, _)| *expires <= now) {
             inner.pop_oldest();
         }
-        while inner.entries.len() >= self.max_entries && inner.pop_oldest() {}
         let key = entry_key(provider, generation, query);
+        let size = key.len() + answer.body.to_string().len();
+        if size > self.max_bytes {
+            return;
+        }
+        inner.remove(&key);
+        while (inner.entries.len() >= self.max_entries || inner.bytes + size > self.max_bytes) && inner.pop_oldest() {}
         let expires = now + ttl;
         inner.order.push_back((expires, key.clone()));
-        inner.entries.insert(key, (expires, answer));
+        inner.bytes += size;
+        inner.entries.insert(key, (expires, answer, size));
     }
 
     async fn forget(&self, provider: Provider) {
         let mut inner = self.inner();
         *inner.generations.entry(provider).or_default() += 1;
         let prefix = format!("{}:", provider.key());
-        inner.entries.retain(|key, _| !key.starts_with(&prefix));
+        let gone: Vec<String> = inner
+            .entries
+            .keys()
+            .filter(|key| key.starts_with(&prefix))
+            .cloned()
+            .collect();
+        for key in gone {
+            inner.remove(&key);
+        }
     }
 
     async fn clear(&self) {
@@ -253,6 +283,7 @@ impl AvailabilityStore for MemoryAvailability {
         }
         inner.entries.clear();
         inner.order.clear();
+        inner.bytes = 0;
     }
 }
 
@@ -276,8 +307,41 @@ mod tests {
     fn turned() -> (MemoryAvailability, Arc<Mutex<Instant>>) {
         let now = Arc::new(Mutex::new(Instant::now()));
         let hand = now.clone();
-        let store = MemoryAvailability::with_clock(3, Arc::new(move || *hand.lock().unwrap()));
+        let store = MemoryAvailability::with_clock(3, MAX_BYTES, Arc::new(move || *hand.lock().unwrap()));
         (store, now)
+    }
+
+    #[tokio::test]
+    async fn the_answers_kept_stay_within_their_bytes_and_one_too_large_is_not_kept() {
+        let size = |query: &str, text: &str| {
+            entry_key(Provider::Calcom, 0, query).len() + answer(200, text).body.to_string().len()
+        };
+        let budget = 2 * size("a", "aaaa");
+        let store = MemoryAvailability::with_clock(100, budget, Arc::new(Instant::now));
+        let ttl = Duration::from_secs(60);
+        for query in ["a", "b", "c"] {
+            store.put(Provider::Calcom, 0, query, answer(200, "aaaa"), ttl).await;
+        }
+        assert_eq!(store.len(), 2, "two answers fill the budget");
+        assert_eq!(store.get(Provider::Calcom, 0, "a").await, None, "the oldest went first");
+        assert!(store.get(Provider::Calcom, 0, "c").await.is_some());
+        // The same query kept again replaces its answer instead of counting it twice.
+        store.put(Provider::Calcom, 0, "c", answer(200, "aaaa"), ttl).await;
+        assert!(store.get(Provider::Calcom, 0, "b").await.is_some());
+        let huge = "x".repeat(budget);
+        store.put(Provider::Calcom, 0, "d", answer(200, &huge), ttl).await;
+        assert_eq!(
+            store.get(Provider::Calcom, 0, "d").await,
+            None,
+            "larger than the whole budget"
+        );
+        assert_eq!(store.len(), 2, "and nothing was evicted for it");
+        store.forget(Provider::Calcom).await;
+        assert!(store.is_empty());
+        for query in ["e", "f"] {
+            store.put(Provider::Calcom, 1, query, answer(200, "aaaa"), ttl).await;
+        }
+        assert_eq!(store.len(), 2, "forgetting gave the bytes back");
     }
 
     #[tokio::test]

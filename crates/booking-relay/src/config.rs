@@ -114,7 +114,8 @@ pub struct Limits {
     /// (`0`: never; concurrent identical queries then each call the provider). At most
     /// [`Limits::MAX_AVAILABILITY_CACHE_MS`]. See [`crate::cache`].
     pub availability_cache_ms: u64,
-    /// Most availability answers kept at once; when full, the oldest is forgotten.
+    /// Most availability answers kept at once (and never more than
+    /// [`crate::cache::MAX_BYTES`] of them); when full, the oldest is forgotten.
     pub availability_cache_max_entries: usize,
 }
 
