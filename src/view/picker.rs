@@ -33,7 +33,6 @@ use crate::page;
 const NEAREST_OFFERED: usize = 3;
 
 /// A month's free times: asked for, arrived, or failed.
-#[derive(Clone, PartialEq)]
 enum Fetch {
     Loading,
     Loaded,
