@@ -45,6 +45,10 @@ enum Fetch {
 pub struct PickerState {
     /// Free start instants (unix seconds) of every month asked so far.
     slots: Vec<i64>,
+    /// The same by the visitor's local day: grouped again when the times or the zone
+    /// change ([`PickerState::regroup`]), not on each drawing, since grouping asks
+    /// `Intl` for every time's offset.
+    days: FreeDays,
     /// Months asked for, and how each went.
     months: Vec<(YearMonth, Fetch)>,
     /// The month on screen; `None` until the visitor's day is known.
@@ -75,6 +79,15 @@ impl PickerState {
     /// Whether the typed date and time inputs show instead of the picker.
     pub fn typed(&self) -> bool {
         self.unreadable
+    }
+
+    fn regroup(&mut self) {
+        self.days = FreeDays::group(&self.slots, &self.zone, &IntlZones);
+    }
+
+    /// The free times by local day, none in the past.
+    fn free_now(&self) -> FreeDays {
+        self.days.clone().not_before(page::now_seconds())
     }
 }
 
@@ -149,11 +162,12 @@ fn ask(state: RwSignal<PickerState>, config: Config, month: YearMonth, opening: 
         let _ = state.try_update(|state| {
             let arrived: Vec<i64> = days.into_iter().flat_map(|day| day.slots).collect();
             state.slots = merge_sorted(&state.slots, &arrived);
+            state.regroup();
             set_fetch(state, month, Fetch::Loaded);
         });
         if let Some(host) = &opening {
             if found {
-                open_first_free(state, &zone);
+                open_first_free(state);
             }
             // The month after the opening one is asked ahead, so paging to it shows its
             // times at once; an opening month without a free day goes on to it. Later
@@ -204,12 +218,12 @@ fn set_fetch(state: &mut PickerState, month: YearMonth, fetch: Fetch) {
 }
 
 /// Opens the grid on the first day with a free time, with its times shown.
-fn open_first_free(state: RwSignal<PickerState>, zone: &str) {
+fn open_first_free(state: RwSignal<PickerState>) {
     state.update(|state| {
         let Some(today) = state.window.map(Window::first) else {
             return;
         };
-        let Some(day) = free_days(&state.slots, zone).opening_day(today) else {
+        let Some(day) = state.free_now().opening_day(today) else {
             return;
         };
         state.shown = Some(YearMonth::of(day));
@@ -240,6 +254,7 @@ pub fn follow_zone(state: RwSignal<PickerState>, form: RwSignal<VisitorForm>, on
     if let Some(chosen) = state
         .try_update(|state| {
             state.zone = zone;
+            state.regroup();
             state.chosen
         })
         .flatten()
@@ -257,6 +272,7 @@ pub fn taken(state: RwSignal<PickerState>, config: &Config, message: String) {
     let month = state.with_untracked(|state| state.day.map(YearMonth::of));
     state.update(|state| {
         state.slots.retain(|slot| *slot != chosen);
+        state.regroup();
         state.chosen = None;
         state.notice = Some((message, nearest_free(&state.slots, chosen, NEAREST_OFFERED)));
         if let Some(month) = month {
@@ -442,8 +458,7 @@ pub fn Picker(
                     Some("previous") => go_month(state, &config, -1),
                     Some("next") => go_month(state, &config, 1),
                     Some("next-free") => {
-                        let next =
-                            state.with_untracked(|state| next_free(state, &free_days(&state.slots, &state.zone)));
+                        let next = state.with_untracked(|state| next_free(state, &state.free_now()));
                         if let Some(day) = next {
                             state.update(|state| state.shown = Some(YearMonth::of(day)));
                             choose_day(state, day);
@@ -548,7 +563,7 @@ fn draw(state: &PickerState, weekdays: &[(String, String)], looks: Looks, messag
         return r#"<div class="bw-picker-layout" data-view="month"></div>"#.to_owned();
     };
     let zone = &state.zone;
-    let days = free_days(&state.slots, zone);
+    let days = state.free_now();
     let fetch = state
         .months
         .iter()
@@ -761,9 +776,4 @@ fn focus(root: &HtmlDivElement, selector: &str) {
     if let Some(element) = found.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
         let _ = element.focus();
     }
-}
-
-/// The free times in the visitor's days, none in the past.
-fn free_days(slots: &[i64], zone: &str) -> FreeDays {
-    FreeDays::group(slots, zone, &IntlZones).not_before(page::now_seconds())
 }
